@@ -1,0 +1,5 @@
+"""Configuration: the Settings class and the data files that tune the engine."""
+
+from config.settings import BUNDLED_DOCS_DIR, QUESTION_WORDS, SYNONYMS, USER_DICT, Settings
+
+__all__ = ["BUNDLED_DOCS_DIR", "QUESTION_WORDS", "SYNONYMS", "USER_DICT", "Settings"]

@@ -1,0 +1,58 @@
+"""The one Settings class: every knob of reportqa, read from REPORTQA_* and `.env`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CONFIG_DIR = Path(__file__).resolve().parent
+BUNDLED_DOCS_DIR = CONFIG_DIR / "reports"
+USER_DICT = CONFIG_DIR / "userdict.txt"
+QUESTION_WORDS = CONFIG_DIR / "question_words.txt"
+SYNONYMS = CONFIG_DIR / "synonyms.txt"
+
+
+def _default_data_dir() -> Path:
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "reportqa"
+
+
+class Settings(BaseSettings):
+    """reportqa's configuration; see config/example.env for every setting."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REPORTQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    docs_dir: Path = BUNDLED_DOCS_DIR
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    top_k: int = Field(default=3, ge=1, le=10)
+    min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    max_upload_mb: int = Field(default=20, ge=1, le=20)
+
+    telegram_token: SecretStr | None = None
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    telegram_api_root: str = "https://api.telegram.org"
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        """Accept `1,2`, `[1,2]` or a single id."""
+        if isinstance(value, int):
+            return (value,)
+        if isinstance(value, str):
+            text = value.strip().removeprefix("[").removesuffix("]")
+            return tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("telegram_api_root")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
