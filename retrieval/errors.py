@@ -1,0 +1,29 @@
+"""Exceptions raised while reading documents; callers turn them into messages."""
+
+
+class DocumentError(Exception):
+    """A document could not be read into the document model."""
+
+
+class UnsupportedFormat(DocumentError):
+    """The file's extension is not one of the supported formats."""
+
+
+class UndecodableText(DocumentError):
+    """The file's bytes are not text in any encoding we can detect."""
+
+
+class NoTextLayer(DocumentError):
+    """A PDF without a text layer (a scan)."""
+
+
+class EmptyDocument(DocumentError):
+    """The file holds no report text."""
+
+
+class CorruptDocument(DocumentError):
+    """The file is damaged or is not what its extension says."""
+
+
+class DocsFolderError(Exception):
+    """The documents folder is missing, empty or unreadable."""

@@ -1,0 +1,68 @@
+"""The document model every file format is read into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph-like unit read from a file, before any structure is found.
+
+    A table is one block: `rows` holds its cells and `text` its rows, one per line,
+    with cells joined by `" | "`.
+    """
+
+    text: str
+    page: int | None = None
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """What a format reader returns: blocks in reading order plus hints from the file."""
+
+    source: str
+    format: str
+    blocks: tuple[Block, ...]
+    title_hint: str = ""
+    encoding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """Who published a report, under which number and when."""
+
+    doc_id: str
+    title: str
+    doc_number: str = ""
+    publisher: str = ""
+    date: str = ""
+    index_number: str = ""
+    source: str = ""
+    format: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A paragraph of a report with the place it stands in.
+
+    `section_path` is (part heading, subsection heading) or shorter; `paragraph`
+    counts the document's passages from 1.
+    """
+
+    doc_id: str
+    section_path: tuple[str, ...]
+    paragraph: int
+    text: str
+    page: int | None = None
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed report: its metadata and its passages in order."""
+
+    meta: DocumentMeta
+    passages: tuple[Passage, ...]
+    content_hash: str = ""

@@ -1,0 +1,75 @@
+"""Format readers: a report file in, its text blocks in reading order out.
+
+Each reader produces clean blocks only; finding parts, subsections and the metadata header
+is left to the structure step, which works on the text so every format is treated alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path, PurePath
+
+from retrieval.errors import CorruptDocument, DocumentError, EmptyDocument, UnsupportedFormat
+from retrieval.model import RawDocument
+from retrieval.readers.html import read_html
+from retrieval.readers.pdf import read_pdf
+from retrieval.readers.text import read_markdown, read_txt
+from retrieval.readers.word import read_docx
+
+__all__ = ["SUPPORTED_SUFFIXES", "read_bytes", "read_document"]
+
+logger = logging.getLogger(__name__)
+
+_READERS: dict[str, Callable[[str, bytes], RawDocument]] = {
+    ".txt": read_txt,
+    ".md": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".docx": read_docx,
+    ".pdf": read_pdf,
+}
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_READERS)
+
+
+def read_document(path: Path) -> RawDocument:
+    """Read a report file of any supported format into a RawDocument."""
+    _reader_for(path.name)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{path.name}: the file cannot be read ({exc.strerror})") from exc
+    return read_bytes(path.name, content)
+
+
+def read_bytes(name: str, content: bytes) -> RawDocument:
+    """Read a report held in memory (an upload); `name` gives the format by its suffix."""
+    reader = _reader_for(name)
+    if not content.strip():
+        raise EmptyDocument(f"{name}: the file is empty")
+    try:
+        return reader(name, content)
+    except DocumentError:
+        raise
+    except Exception as exc:
+        # Parsers of untrusted files fail in ways their authors never list (pdfminer raises
+        # KeyError, TypeError or AssertionError on some broken files); callers must only
+        # ever see DocumentError.
+        logger.debug("reader for %s failed", name, exc_info=True)
+        raise CorruptDocument(
+            f"{name}: the file is damaged or not a valid {PurePath(name).suffix} file "
+            f"({type(exc).__name__})"
+        ) from exc
+
+
+def _reader_for(name: str) -> Callable[[str, bytes], RawDocument]:
+    """Pick the reader for a file name, or raise UnsupportedFormat."""
+    suffix = PurePath(name).suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        supported = ", ".join(SUPPORTED_SUFFIXES)
+        raise UnsupportedFormat(
+            f"{name}: unsupported file type {suffix or '(none)'}; use one of {supported}"
+        )
+    return reader

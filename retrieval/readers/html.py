@@ -1,0 +1,136 @@
+"""Web pages saved from government sites: the article without the site around it."""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura
+from lxml import etree
+
+from retrieval.errors import CorruptDocument, EmptyDocument
+from retrieval.model import Block, RawDocument
+from retrieval.readers._blocks import line_blocks, table_block
+from retrieval.readers.encoding import decode_text
+
+# The WHATWG prescan reads the declared charset from the first 1024 bytes; we allow more
+# because government pages often put long comments and scripts before the meta tag.
+_PRESCAN_BYTES = 4096
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+# Semantic boilerplate that trafilatura's heuristics may keep when a page has nothing else.
+_PRUNE = ["//nav", "//footer", "//aside", "//*[@role='navigation']"]
+
+# A page whose text is mostly link labels is a menu, not a report; an article's own links
+# are a few percent of its text.
+_MIN_LINK_SHARE = 0.5
+
+_TEXT_TAGS = {"p", "head", "item", "quote", "code"}
+_CONTAINER_TAGS = {"list", "div", "main"}
+
+
+def read_html(name: str, content: bytes) -> RawDocument:
+    """Read a saved web page: title hint plus the article's paragraphs, lists and tables."""
+    declared = _declared_charset(content)
+    page, encoding = decode_text(content, name, declared)
+    if not page.strip():
+        raise EmptyDocument(f"{name}: the page is empty")
+    try:
+        extracted = trafilatura.extract(
+            page,
+            output_format="xml",
+            include_tables=True,
+            include_comments=False,
+            favor_recall=True,
+            with_metadata=True,
+            prune_xpath=_PRUNE,
+        )
+    except (ValueError, etree.LxmlError) as exc:
+        raise CorruptDocument(f"{name}: the page could not be parsed as HTML ({exc})") from exc
+    if not extracted:
+        raise EmptyDocument(f"{name}: the page has no article text, only site navigation")
+    root = etree.fromstring(extracted.encode("utf-8"))
+    main = root.find("main")
+    blocks: list[Block] = []
+    if main is not None:
+        _walk(main, blocks)
+    if not blocks or _is_menu(blocks, page):
+        raise EmptyDocument(f"{name}: the page has no article text, only site navigation")
+    return RawDocument(
+        source=name,
+        format="html",
+        blocks=tuple(blocks),
+        title_hint=_title(root),
+        encoding=encoding,
+    )
+
+
+def _declared_charset(content: bytes) -> str | None:
+    """Return the charset a page declares in a meta tag, if any."""
+    found = _META_CHARSET.search(content[:_PRESCAN_BYTES])
+    return found.group(1).decode("ascii") if found else None
+
+
+def _walk(element: etree._Element, blocks: list[Block]) -> None:
+    """Append the blocks of trafilatura's XML under `element` in reading order."""
+    for child in element:
+        _visit(child, blocks)
+
+
+def _visit(element: etree._Element, blocks: list[Block]) -> None:
+    """Append the blocks of one element of trafilatura's XML."""
+    tag = element.tag
+    if tag == "table":
+        rows = [
+            [_own_text(cell) for cell in row if cell.tag == "cell"] for row in element.iter("row")
+        ]
+        block = table_block(rows)
+        if block is not None:
+            blocks.append(block)
+    elif tag in _TEXT_TAGS:
+        # A <br> inside a paragraph usually separates lines of the header block or the
+        # signature, so each line is its own block, as in a text file.
+        blocks.extend(line_blocks(_own_text(element)))
+        for nested in element:
+            if nested.tag in ("list", "table"):
+                _visit(nested, blocks)
+    elif tag in _CONTAINER_TAGS:
+        _walk(element, blocks)
+
+
+def _own_text(element: etree._Element) -> str:
+    """Text of an element with <lb/> as line breaks, skipping nested lists and tables."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag not in ("list", "table"):
+            parts.append(_own_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _title(root: etree._Element) -> str:
+    """Prefer the article's h1 over the <title>, which often carries the site name."""
+    for head in root.iter("head"):
+        if head.get("rend") == "h1":
+            text = " ".join("".join(head.itertext()).split())
+            if text:
+                return text
+    return " ".join((root.get("title") or "").split())
+
+
+def _is_menu(blocks: list[Block], page: str) -> bool:
+    """Tell whether most of the extracted text is the page's link labels (a bare menu)."""
+    try:
+        tree = etree.HTML(page)
+    except (ValueError, etree.LxmlError):
+        return False
+    if tree is None:
+        return False
+    labels = {"".join("".join(link.itertext()).split()) for link in tree.iter("a")}
+    text = "".join("".join(block.text.split()) for block in blocks)
+    rest = text
+    # Longest first, so a label is not half-removed by a shorter label inside it.
+    for label in sorted((label for label in labels if len(label) > 1), key=len, reverse=True):
+        rest = rest.replace(label, "")
+    return len(text) > 0 and 1 - len(rest) / len(text) >= _MIN_LINK_SHARE

@@ -1,0 +1,193 @@
+"""PDF files: the text layer, lines joined back into paragraphs."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import statistics
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTContainer, LTItem, LTPage, LTTextLine
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException
+from pdfminer.psexceptions import PSException
+
+from retrieval.errors import CorruptDocument, EmptyDocument, NoTextLayer, UndecodableText
+from retrieval.model import Block, RawDocument
+
+# "一、" "（一）" "(一)" "1." "1、" "（1）" "第一章" open a new paragraph even when the line
+# before filled the column.
+_LIST_MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[)）]|\d+[.、．]"
+    r"|第[一二三四五六七八九十百\d]+[章节条部分])"
+)
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－\s]*\d+[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+    r"|\d+\s*/\s*\d+|(?:page\s*)?\d+\s*of\s*\d+)$",
+    re.IGNORECASE,
+)
+# Running page numbers live in the top or bottom margin.
+_MARGIN_BAND = 0.12
+# Unmapped glyphs come out as "(cid:123)"; a text layer made of them is unreadable.
+_CID = re.compile(r"\(cid:\d+\)")
+_MAX_CID_SHARE = 0.3
+# PDFs made from Word often map ideographs to look-alike Kangxi radicals (U+2F00-U+2FDF).
+_RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One text line of a page with its position (PDF points, origin bottom left)."""
+
+    text: str
+    page: int
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+
+@dataclass(frozen=True, slots=True)
+class _PageFrame:
+    """Where the body text of a page starts and ends, and its type size."""
+
+    left: float
+    right: float
+    em: float
+    line_gap: float
+
+
+def read_pdf(name: str, content: bytes) -> RawDocument:
+    """Read a PDF's text layer into paragraph blocks, each with its 1-based page number."""
+    if b"%PDF-" not in content[:1024]:
+        raise CorruptDocument(f"{name}: not a PDF file (no %PDF header)")
+    try:
+        pages = [_page_lines(page, number) for number, page in enumerate(_pages(content), 1)]
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise CorruptDocument(f"{name}: the PDF is encrypted and cannot be read") from exc
+    except (PDFException, PSException) as exc:
+        raise CorruptDocument(f"{name}: the PDF is damaged ({exc})") from exc
+    if not pages:
+        raise EmptyDocument(f"{name}: the PDF has no pages")
+    all_text = "".join(line.text for lines in pages for line in lines)
+    if not all_text.strip():
+        raise NoTextLayer(
+            f"{name}: the PDF has no text layer; it looks like a scan and needs OCR first"
+        )
+    if len("".join(_CID.findall(all_text))) / len(all_text) > _MAX_CID_SHARE:
+        raise UndecodableText(f"{name}: the PDF's fonts have no Unicode map for their text")
+    blocks = tuple(_paragraphs(pages))
+    if not blocks:
+        raise EmptyDocument(f"{name}: the PDF holds no text besides page numbers")
+    return RawDocument(source=name, format="pdf", blocks=blocks)
+
+
+def _pages(content: bytes) -> Iterator[LTPage]:
+    """Lay out every page; text in form XObjects is analysed too (all_texts)."""
+    yield from extract_pages(io.BytesIO(content), laparams=LAParams(all_texts=True))
+
+
+def _page_lines(page: LTPage, number: int) -> list[_Line]:
+    """Return a page's text lines in pdfminer's reading order, without page numbers."""
+    lines = []
+    for item in _text_lines(page):
+        text = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), item.get_text())
+        text = text.strip()
+        if not text:
+            continue
+        in_margin = item.y1 < page.height * _MARGIN_BAND or item.y0 > page.height * (
+            1 - _MARGIN_BAND
+        )
+        if in_margin and _PAGE_NUMBER.match(text):
+            continue
+        lines.append(_Line(text, number, item.x0, item.x1, item.y0, item.y1))
+    return lines
+
+
+def _text_lines(item: LTItem) -> Iterator[LTTextLine]:
+    """Yield the text lines under a layout item, depth first."""
+    if isinstance(item, LTTextLine):
+        yield item
+    elif isinstance(item, LTContainer):
+        for child in item:
+            yield from _text_lines(child)
+
+
+def _frame(lines: list[_Line]) -> _PageFrame:
+    """Estimate a page's text column from its lines."""
+    em = statistics.median(line.y1 - line.y0 for line in lines)
+    left = min(line.x0 for line in lines)
+    widest = max(line.x1 for line in lines)
+    # The median end of the long lines is the column's right edge; one overhanging line of
+    # punctuation or digits must not move it.
+    right = statistics.median(line.x1 for line in lines if line.x1 >= widest - 4 * em)
+    gaps = [
+        above.y0 - below.y1
+        for above, below in itertools.pairwise(lines)
+        if 0 <= above.y0 - below.y1 < 3 * em
+    ]
+    return _PageFrame(left, right, em, statistics.median(gaps) if gaps else em / 2)
+
+
+def _paragraphs(pages: list[list[_Line]]) -> Iterator[Block]:
+    """Join lines into paragraphs, across page breaks when a paragraph runs on."""
+    text = ""
+    page = 0
+    previous: _Line | None = None
+    previous_frame: _PageFrame | None = None
+    for lines in pages:
+        if not lines:
+            continue
+        frame = _frame(lines)
+        for line in lines:
+            if previous is None or previous_frame is None:
+                starts = True
+            else:
+                starts = _starts_paragraph(line, frame, previous, previous_frame)
+            if starts:
+                if text:
+                    yield Block(text=text, page=page)
+                text, page = line.text, line.page
+            else:
+                text = _join(text, line.text)
+            previous, previous_frame = line, frame
+    if text:
+        yield Block(text=text, page=page)
+
+
+def _starts_paragraph(line: _Line, frame: _PageFrame, previous: _Line, before: _PageFrame) -> bool:
+    """Tell whether `line` opens a paragraph rather than continuing the previous line."""
+    if line.x0 > frame.left + 0.8 * frame.em:  # first-line indent, centred or right aligned
+        return True
+    if _LIST_MARKER.match(line.text):
+        return True
+    if previous.x1 < before.right - 2 * before.em:  # the previous line stopped short
+        return True
+    if line.page == previous.page:
+        if line.y1 > previous.y0 + 0.5 * frame.em:  # moved up: a new column or box
+            return True
+        if previous.y0 - line.y1 > frame.line_gap + 0.6 * frame.em:  # blank space between
+            return True
+    return False
+
+
+def _join(text: str, continuation: str) -> str:
+    """Join a wrapped line to its paragraph; a space only between two Latin words."""
+    if _script(reversed(text)) == "latin" and _script(iter(continuation)) == "latin":
+        return f"{text} {continuation}"
+    return text + continuation
+
+
+def _script(chars: Iterator[str]) -> str:
+    """Return "latin" or "cjk" for the first letter found in `chars`, "" if none."""
+    for char in chars:
+        if char.isascii():
+            if char.isalpha():
+                return "latin"
+        elif char.isalpha() or unicodedata.east_asian_width(char) in ("W", "F"):
+            return "cjk"
+    return ""

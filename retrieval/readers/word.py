@@ -1,0 +1,92 @@
+"""Word (.docx) files: paragraphs and tables in the order they stand in the body."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+
+import docx
+from docx.document import Document as WordDocument
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+from docx.types import ProvidesStoryPart
+from lxml import etree
+
+from retrieval.errors import CorruptDocument, EmptyDocument
+from retrieval.model import Block, RawDocument
+from retrieval.readers._blocks import clean_cell, line_blocks, table_block
+
+_PARAGRAPH = qn("w:p")
+_TABLE = qn("w:tbl")
+_CONTENT_CONTROL = qn("w:sdt")
+_CONTENT_CONTROL_BODY = qn("w:sdtContent")
+
+
+def read_docx(name: str, content: bytes) -> RawDocument:
+    """Read a .docx file: each paragraph line a block, each data table a table block."""
+    try:
+        document = docx.Document(io.BytesIO(content))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.LxmlError) as exc:
+        raise CorruptDocument(f"{name}: not a readable Word .docx file ({exc})") from exc
+    blocks = list(_body_blocks(document))
+    if not blocks:
+        raise EmptyDocument(f"{name}: the Word file holds no text")
+    title = document.core_properties.title or ""
+    return RawDocument(
+        source=name, format="docx", blocks=tuple(blocks), title_hint=" ".join(title.split())
+    )
+
+
+def _body_blocks(document: WordDocument) -> Iterator[Block]:
+    """Yield the blocks of the document body in order."""
+    yield from _element_blocks(document.element.body, document)
+
+
+def _element_blocks(parent: etree._Element, owner: ProvidesStoryPart) -> Iterator[Block]:
+    """Yield blocks for the paragraphs and tables directly under `parent`."""
+    for child in parent.iterchildren():
+        if child.tag == _PARAGRAPH:
+            # Soft line breaks (Shift+Enter) split header and signature lines in reports.
+            yield from line_blocks(Paragraph(child, owner).text)
+        elif child.tag == _TABLE:
+            yield from _table_blocks(Table(child, owner))
+        elif child.tag == _CONTENT_CONTROL:
+            body = child.find(_CONTENT_CONTROL_BODY)
+            if body is not None:
+                yield from _element_blocks(body, owner)
+
+
+def _table_blocks(table: Table) -> Iterator[Block]:
+    """Yield a data table as one table block, a one-column layout table as its paragraphs."""
+    if all(len(_row_cells(row)) <= 1 for row in table.rows):
+        # Pages pasted into Word often sit in a one-cell frame; its content is the report.
+        for row in table.rows:
+            for cell in _row_cells(row):
+                yield from _element_blocks(cell._tc, cell)
+        return
+    block = table_block(
+        [clean_cell(" ".join(p.text for p in cell.paragraphs)) for cell in _row_cells(row)]
+        for row in table.rows
+    )
+    if block is not None:
+        yield block
+
+
+def _row_cells(row: _Row) -> list[_Cell]:
+    """Return a row's cells with each horizontally merged cell once.
+
+    python-docx repeats a cell for every grid column it spans, and gives a vertically merged
+    cell's text in every row it spans; we keep the latter so each row reads on its own.
+    """
+    cells: list[_Cell] = []
+    skip = 0
+    for cell in row.cells:
+        if skip:
+            skip -= 1
+            continue
+        cells.append(cell)
+        skip = cell.grid_span - 1
+    return cells
