@@ -1,0 +1,147 @@
+"""Tokenization with jieba: one set of settings for documents and questions."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+import jieba
+import jieba.posseg
+
+from config import QUESTION_WORDS, SYNONYMS, USER_DICT
+from retrieval.normalize import normalize
+
+jieba.setLogLevel(logging.WARNING)
+
+# Runs of punctuation and symbols carry nothing to rank on.
+_NOISE = re.compile(r"^[\W_]+$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?%?$")
+# How much a question word says about its topic, by jieba's part of speech: nouns name
+# what is asked about; verbs less so (收, 走, 听); the rest (时间词, 代词, 量词, 助词) little.
+_NOUN_TAGS = ("n", "vn", "eng", "l", "i")
+_VERB_WEIGHT = 0.5
+_MINOR_WEIGHT = 0.25
+# A year or month written as digits plus 年/月 is one term, so "2020年" matches as a year.
+_DATE_UNITS = frozenset("年月")
+
+
+class Tokenizer(Protocol):
+    """Anything that turns text into index terms; tests may pass `str.split`."""
+
+    def __call__(self, text: str) -> list[str]: ...
+
+
+def _read_words(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+class JiebaTokenizer:
+    """jieba in search mode with HMM on and the domain user dictionary.
+
+    Search mode adds the shorter words inside long ones (不动产 → 不动, 动产, 不动产),
+    which lets a colloquial question meet the report's longer terms.
+    """
+
+    def __init__(
+        self,
+        user_dict: Path = USER_DICT,
+        question_words: Path = QUESTION_WORDS,
+        synonyms: Path = SYNONYMS,
+    ):
+        self._user_dict = user_dict
+        self._question_words_path = question_words
+        self._synonyms_path = synonyms
+
+    @cached_property
+    def _jieba(self) -> jieba.Tokenizer:
+        # Built on first use: loading jieba's dictionary takes a second that a start-up
+        # served entirely from the index cache should not pay.
+        segmenter = jieba.Tokenizer()
+        segmenter.load_userdict(str(self._user_dict))
+        return segmenter
+
+    @cached_property
+    def question_words(self) -> frozenset[str]:
+        """Words ignored in questions because they only make a sentence a question."""
+        return _read_words(self._question_words_path)
+
+    @cached_property
+    def synonyms(self) -> dict[str, tuple[str, ...]]:
+        """For a question term, the other terms the reports may use for it."""
+        groups: dict[str, tuple[str, ...]] = {}
+        for line in self._synonyms_path.read_text(encoding="utf-8").splitlines():
+            words = tuple(line.split()) if not line.startswith("#") else ()
+            for word in words:
+                groups[word] = groups.get(word, ()) + tuple(w for w in words if w != word)
+        return groups
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of every setting that changes the terms, for index caches."""
+        digest = hashlib.sha256(b"jieba-search-hmm-v1")
+        for path in (self._user_dict, self._question_words_path, self._synonyms_path):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
+
+    def __call__(self, text: str) -> list[str]:
+        """Terms of a document text."""
+        words = self._jieba.cut_for_search(normalize(text).lower(), HMM=True)
+        return list(_merge_dates(w for w in words if w.strip() and not _NOISE.match(w)))
+
+    def question_terms(self, question: str) -> list[str]:
+        """Terms of a question: the document terms less the question words.
+
+        Question words are dropped as whole words before search mode splits them, so
+        有没有 goes entirely rather than leaving 没有 behind.
+        """
+        words = self._jieba.cut(normalize(question).lower(), HMM=True)
+        kept = " ".join(w for w in words if w.strip() and w not in self.question_words)
+        return [t for t in self(kept) if t not in self.question_words]
+
+    @cached_property
+    def _tagger(self) -> jieba.posseg.POSTokenizer:
+        return jieba.posseg.POSTokenizer(self._jieba)
+
+    def topicality(self, question: str) -> dict[str, float]:
+        """For each term of a question, how much it names the topic (1 for nouns)."""
+        words = [(w.word, w.flag) for w in self._tagger.cut(normalize(question).lower())]
+        weights: dict[str, float] = {}
+        for term in self.question_terms(question):
+            flag = next((f for w, f in words if term in w), "x")
+            if flag.startswith(_NOUN_TAGS) or is_number(term) or term[-1] in _DATE_UNITS:
+                weight = 1.0
+            elif flag.startswith("v"):
+                weight = _VERB_WEIGHT
+            else:
+                weight = _MINOR_WEIGHT
+            weights[term] = min(weight, _MINOR_WEIGHT) if len(term) == 1 else weight
+        return weights
+
+
+def _merge_dates(words: Iterable[str]) -> Iterable[str]:
+    pending = ""
+    for word in words:
+        if pending and word in _DATE_UNITS:
+            yield pending + word
+            pending = ""
+            continue
+        if pending:
+            yield pending
+            pending = ""
+        if word.isdigit():
+            pending = word
+        else:
+            yield word
+    if pending:
+        yield pending
+
+
+def is_number(term: str) -> bool:
+    """Whether a term is a figure (digits, a decimal or a percentage)."""
+    return bool(_NUMBER.match(term))
