@@ -1,0 +1,80 @@
+"""Route a question to the documents it names: a place, a year, a 文号 or a title word.
+
+The names come from each document's own title, publisher and 文号, never from a list of
+places: a key routes when the question contains it and not every document shares it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from retrieval.model import DocumentMeta
+from retrieval.normalize import compact
+
+# Administrative suffixes people drop when naming a place (桐溪县 → 桐溪).
+_PLACE = re.compile(r"^(.{2,8}?)(自治县|自治州|特别行政区|县|市|区|省|镇|乡|旗)(人民政府)?$")
+_YEAR = re.compile(r"^\d{4}年$")
+
+
+@dataclass(frozen=True, slots=True)
+class Router:
+    """For each document, the keys that name it and not every other document.
+
+    `places` are the place names of all documents (清流县, 清流): a question names them
+    to pick a report, so they say nothing about which passage answers it.
+    """
+
+    keys: tuple[tuple[str, frozenset[str]], ...]
+    places: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls, documents: Sequence[DocumentMeta], tokenize: Callable[[str], list[str]]
+    ) -> Router:
+        """Derive the routing keys from the documents' metadata."""
+        per_doc = [(meta.doc_id, _keys(meta, tokenize)) for meta in documents]
+        shared = Counter(k for _, keys in per_doc for k in keys)
+        total = len(per_doc)
+        places = {
+            term
+            for meta in documents
+            for field in (meta.title, meta.publisher)
+            for term in tokenize(field)
+            if _PLACE.match(term)
+        }
+        places |= {match.group(1) for p in places if (match := _PLACE.match(p))}
+        return cls(
+            tuple(
+                (doc_id, frozenset(k for k in keys if shared[k] < total))
+                for doc_id, keys in per_doc
+            ),
+            frozenset(places),
+        )
+
+    def route(self, question: str) -> frozenset[str] | None:
+        """The documents a question names, or None when it names none (or every one)."""
+        text = compact(question)
+        scores = {doc_id: sum(len(k) for k in keys if k in text) for doc_id, keys in self.keys}
+        best = max(scores.values(), default=0)
+        if best == 0:
+            return None
+        chosen = frozenset(d for d, s in scores.items() if s == best)
+        return None if len(chosen) == len(scores) else chosen
+
+
+def _keys(meta: DocumentMeta, tokenize: Callable[[str], list[str]]) -> set[str]:
+    keys: set[str] = set()
+    for field in (meta.title, meta.publisher):
+        for term in tokenize(field):
+            if len(term) < 2 or (term.isdigit() and not _YEAR.match(term)):
+                continue
+            keys.add(term)
+            place = _PLACE.match(term)
+            if place:
+                keys.add(place.group(1))
+    if meta.doc_number:
+        keys.add(compact(meta.doc_number))
+    return {compact(k) for k in keys}
