@@ -1,0 +1,5 @@
+"""Turn a question plus the index into an Answer, and an Answer into text."""
+
+from answers.model import Answer, Citation, Fact, ShortAnswer
+
+__all__ = ["Answer", "Citation", "Fact", "ShortAnswer"]

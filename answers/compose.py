@@ -1,0 +1,281 @@
+"""Turn a question and the index into an Answer: rank, choose the clause, judge coverage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from answers.intent import Intent, read_intent
+from answers.model import Answer, Citation, Fact, ShortAnswer
+from answers.sentences import Span, clauses, sentences
+from retrieval.index import Hit, Index
+from retrieval.normalize import normalize
+from retrieval.routing import Router
+from retrieval.structure import METADATA_SECTION
+from retrieval.tokenize import JiebaTokenizer
+
+MAX_ANSWER_CHARS = 200
+# A short answer reads best as one clause with its neighbours, well under the 200 limit.
+_WINDOW_CHARS = 110
+_CANDIDATE_PASSAGES = 12
+# Several reports fit "equally" when the runner-up scores at least this share of the best.
+_AMBIGUITY_RATIO = 0.85
+
+_PARTS_COVERAGE = 0.6
+# A clause cut from its sentence ends with the comma that joined it: not worth showing.
+_TRAILING = "，,；;、 "
+_INLINE_HEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。]{0,40}。?$")
+_GAP = "[^，。；、,;：:！？!?\\s]{0,3}"
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+_FIGURE_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+@dataclass(frozen=True, slots=True)
+class _Concept:
+    """One thing a question asks about: a term, or any of the reports' words for it.
+
+    A term no report holds may still be written with a few characters between its own
+    (县委书记 in 县委池芝发书记, 律所 in 律师事务所): `gapped` finds it so, and its parts
+    found apart count for less.
+    """
+
+    alternatives: tuple[tuple[str, ...], ...]
+    weight: float
+    gapped: re.Pattern[str] | None = None
+
+    def coverage(self, terms: set[str], text: str) -> float:
+        if self.gapped is not None and self.gapped.search(text):
+            return 1.0
+        if any(all(t in terms for t in alternative) for alternative in self.alternatives):
+            return _PARTS_COVERAGE if self.gapped is not None else 1.0
+        return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    hit: Hit
+    span: Span
+    figure: Fact | None
+    coverage: float
+    score: float
+
+
+class Composer:
+    """Answers questions over one index; cheap to build, safe to share between threads."""
+
+    def __init__(
+        self,
+        index: Index,
+        tokenizer: JiebaTokenizer,
+        facts: Sequence[Sequence[Fact]],
+        min_confidence: float,
+        router: Router | None = None,
+    ) -> None:
+        self.index = index
+        self.facts = facts
+        self.by_number: dict[str, list[Fact]] = {}
+        for passage_facts in facts:
+            for fact in passage_facts:
+                for number in _FIGURE_NUMBER.findall(normalize(fact.raw)):
+                    self.by_number.setdefault(number, []).append(fact)
+        self.router = router or Router.build([d.meta for d in index.documents], tokenizer)
+        self.tokenizer = tokenizer
+        self.min_confidence = min_confidence
+
+    def answer(self, question: str, top_k: int = 3) -> Answer:
+        """The best short answers to a question, or found=False when nothing covers it."""
+        terms = [t for t in self.tokenizer.question_terms(question) if t not in self.router.places]
+        if not terms:
+            return Answer(question=question, found=False, answers=())
+        intent = read_intent(normalize(question))
+        doc_ids = self.router.route(question)
+        concepts = self._concepts(terms, self.tokenizer.topicality(question))
+        query = [*terms, *(t for c in concepts for a in c.alternatives[1:] for t in a)]
+        hits = self.index.search(query, _CANDIDATE_PASSAGES, doc_ids)
+        if not hits:
+            return Answer(question=question, found=False, answers=())
+        top_score = hits[0].score
+        choices = sorted(
+            (self._choose(hit, concepts, intent, top_score) for hit in hits),
+            key=lambda c: -c.score,
+        )
+        confidence = choices[0].coverage
+        if confidence < self.min_confidence:
+            return Answer(question=question, found=False, answers=(), confidence=confidence)
+        ambiguous = False
+        if doc_ids is None and len(self.index.documents) > 1:
+            choices, ambiguous = self._spread_over_documents(choices)
+        picked = choices[: max(top_k, 1)] if not ambiguous else choices
+        answers = tuple(self._short_answer(c) for c in picked)
+        chosen = [c.figure for c in picked if c.figure is not None]
+        # A figure asked about by its number (3531是什么) brings every fact written with it.
+        looked_up = [f for n in intent.numbers for f in self.by_number.get(n, ())]
+        facts = tuple(dict.fromkeys([*chosen, *looked_up]))
+        return Answer(
+            question=question,
+            found=True,
+            answers=answers,
+            facts=facts,
+            ambiguous=ambiguous,
+            confidence=confidence,
+        )
+
+    def _concepts(self, terms: list[str], topicality: dict[str, float]) -> list[_Concept]:
+        """The question's terms with their synonyms and weights.
+
+        A term weighs its idf times its topicality: a noun the reports lack (护照) costs
+        a question its coverage, a colloquial verb they lack (收, 走) costs little.
+        A compound no report holds (县委书记) is dropped when the question's other terms
+        spell it out (县委, 书记): search mode yields both, and only the parts can match.
+        """
+        unique = list(dict.fromkeys(terms))
+        unknown = [t for t in unique if not self.index.has_term(t) and _CJK_WORD.match(t)]
+        parts_of = {t: tuple(p for p in unique if p != t and p in t) for t in unknown}
+        spelled_out = {p for parts in parts_of.values() for p in parts}
+        concepts = []
+        for term in unique:
+            if term in spelled_out and not parts_of.get(term):
+                continue
+            alternatives = [(term,)] + [
+                tuple(self.tokenizer(word)) for word in self.tokenizer.synonyms.get(term, ())
+            ]
+            known_parts = tuple(p for p in parts_of.get(term, ()) if self.index.has_term(p))
+            if known_parts:
+                alternatives.append(known_parts)
+            weights = [
+                max(self.index.weight(t) for t in alternative)
+                for alternative in alternatives
+                if alternative and all(self.index.has_term(t) for t in alternative)
+            ]
+            weight = (min(weights) if weights else self.index.weight(term)) * topicality.get(
+                term, 1.0
+            )
+            gapped = re.compile(_GAP.join(map(re.escape, term))) if term in parts_of else None
+            concepts.append(_Concept(tuple(a for a in alternatives if a), weight, gapped))
+        return concepts
+
+    def _choose(
+        self, hit: Hit, concepts: list[_Concept], intent: Intent, top_score: float
+    ) -> _Choice:
+        total = sum(c.weight for c in concepts) or 1.0
+        passage_terms = set(self.index.terms[hit.index])
+        text = hit.passage.text
+        passage_cover = sum(c.weight * c.coverage(passage_terms, text) for c in concepts) / total
+        facts = self.facts[hit.index]
+
+        def label_fit(fact: Fact) -> float:
+            terms = set(self.tokenizer(fact.label))
+            return sum(c.weight * c.coverage(terms, fact.label) for c in concepts) / total
+
+        best: tuple[float, Span, Fact | None] | None = None
+        for span in _candidate_spans(hit.passage.text, intent.wants_figure):
+            span_terms = set(self.tokenizer(span.text))
+            cover = sum(c.weight * c.coverage(span_terms, span.text) for c in concepts) / total
+            figure, fit = _best_figure(facts, span, intent, label_fit)
+            # Shorter spans win ties, the more so for a figure, answered by its clause.
+            value = cover - len(span.text) / 4000
+            if intent.wants_figure:
+                value += 0.35 * fit - len(span.text) / 4000
+            if best is None or value > best[0]:
+                best = (value, span, figure)
+        assert best is not None
+        value, span, figure = best
+        span = _with_qualifier(hit.passage.text, span, figure)
+        score = 0.4 * hit.score / top_score + 0.4 * passage_cover + 0.6 * value
+        if intent.about_document and hit.passage.section_path == (METADATA_SECTION,):
+            score += 0.5
+        return _Choice(hit, span, figure, passage_cover, score)
+
+    def _spread_over_documents(self, choices: list[_Choice]) -> tuple[list[_Choice], bool]:
+        best_by_doc: dict[str, _Choice] = {}
+        for choice in choices:
+            best_by_doc.setdefault(choice.hit.passage.doc_id, choice)
+        leaders = sorted(best_by_doc.values(), key=lambda c: -c.score)
+        close = [
+            c
+            for c in leaders
+            if c.score >= _AMBIGUITY_RATIO * leaders[0].score and c.coverage >= self.min_confidence
+        ]
+        if len(close) < 2:
+            return choices, False
+        return close, True
+
+    def _short_answer(self, choice: _Choice) -> ShortAnswer:
+        passage = choice.hit.passage
+        meta = self.index.document(passage.doc_id).meta
+        return ShortAnswer(
+            text=choice.span.text.rstrip(_TRAILING),
+            passage=passage,
+            score=round(choice.hit.score, 4),
+            citation=Citation(meta, passage.section_path, passage.paragraph, passage.page),
+            figure=choice.figure.raw if choice.figure else "",
+        )
+
+
+def _candidate_spans(text: str, figure: bool) -> list[Span]:
+    """Sentences that fit a short answer, and windows of consecutive clauses.
+
+    A figure is answered by the clause that holds it; other questions by whole sentences,
+    cut into clause windows only when a sentence is too long to read as a short answer.
+    """
+    spans: list[Span] = []
+    all_sentences = sentences(text)
+    for sentence in all_sentences:
+        if len(all_sentences) > 1 and _INLINE_HEADING.match(sentence.text):
+            continue  # the subsection heading: the citation shows it already
+        if len(sentence.text) <= (_WINDOW_CHARS if figure else MAX_ANSWER_CHARS):
+            spans.append(sentence)
+            if not figure:
+                continue
+        parts = clauses(sentence)
+        for first in range(len(parts)):
+            for last in range(first, len(parts)):
+                start, end = parts[first].start, parts[last].end
+                if end - start > _WINDOW_CHARS and last > first:
+                    break
+                piece = text[start:end]
+                spans.append(Span(start, start + len(piece), piece[:MAX_ANSWER_CHARS]))
+    return spans or [Span(0, min(len(text), MAX_ANSWER_CHARS), text[:MAX_ANSWER_CHARS])]
+
+
+def _with_qualifier(text: str, span: Span, figure: Fact | None) -> Span:
+    """Reach back to the sentence start when the figure's year stands there (分别 lists)."""
+    if figure is None or not figure.qualifier or figure.qualifier in span.text:
+        return span
+    for sentence in sentences(text):
+        if sentence.start <= span.start < sentence.end:
+            widened = text[sentence.start : span.end]
+            if figure.qualifier in widened and len(widened) <= MAX_ANSWER_CHARS:
+                return Span(sentence.start, span.end, widened)
+    return span
+
+
+def _best_figure(
+    facts: Sequence[Fact], span: Span, intent: Intent, label_fit: Callable[[Fact], float]
+) -> tuple[Fact | None, float]:
+    """The figure in a span that best fits what the question asks, and how well (0 to 1)."""
+    best: tuple[float, Fact | None] = (0.0, None)
+    units = intent.units()
+    for fact in facts:
+        if fact.start < span.start or fact.end > span.end:
+            continue
+        fit = 0.3
+        if any(number in fact.raw for number in intent.numbers):
+            fit += 0.6
+        if fact.kind in intent.kinds:
+            fit += 0.3
+        unit_fits = intent.unit_fits(fact.unit)
+        if unit_fits or (unit_fits is None and units and fact.unit in units):
+            fit += 0.3
+        elif unit_fits is False:
+            fit -= 0.2
+        if intent.years and fact.qualifier:
+            # 分别 lists give each figure its own year: pick the year asked about.
+            fit += 0.3 if any(year in fact.qualifier for year in intent.years) else -0.3
+        # Among figures that fit alike, the one whose label names what is asked wins.
+        fit += 0.2 * label_fit(fact)
+        if fit > best[0]:
+            best = (fit, fact)
+    return best[1], min(best[0], 1.0)

@@ -1,0 +1,127 @@
+"""What kind of figure a question asks for, read from its wording."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Measure words and units a question may name after 几 / 多少, longest first.
+_UNITS = (
+    "个工作日",
+    "平方米",
+    "工作日",
+    "件次",
+    "人次",
+    "场次",
+    "批次",
+    "万元",
+    "亿元",
+    "小时",
+    "个月",
+    "元",
+    "件",
+    "项",
+    "人",
+    "名",
+    "个",
+    "支",
+    "起",
+    "宗",
+    "条",
+    "家",
+    "次",
+    "场",
+    "天",
+    "日",
+    "份",
+    "块",
+    "卷",
+    "所",
+    "户",
+    "期",
+    "篇",
+    "年",
+    "月",
+    "位",
+)
+_ASKS = re.compile(r"几|多少|多大|多长|多久|多高|百分之几|第几|什么时候|何时|哪一?年|谁|哪位")
+_UNIT_AFTER = re.compile(r"(?:几|多少)(" + "|".join(_UNITS) + ")")
+_KIND_PATTERNS = (
+    ("percent", re.compile(r"率|比例|百分之|占比|百分比|降幅|增幅|比上一年|同比|下降|增长|上升")),
+    ("rank", re.compile(r"第几|排名|排第|排在|位列|名次")),
+    ("date", re.compile(r"什么时候|何时|哪一?年|几月|哪天|什么时间|哪个月|从什么时候")),
+    ("duration", re.compile(r"多长时间|多久|多长|几天|多少天|几个工作日|多少个工作日|用时|时限")),
+    ("area", re.compile(r"多大|面积|平方米")),
+    ("money", re.compile(r"多少钱|经费|资金|金额|资产|罚没|费用|案值|万元|多少元")),
+    ("person", re.compile(r"谁|哪位|姓名|叫什么")),
+)
+# Measure words that count the same things; a question's 几名 is answered by 10人.
+_UNIT_FAMILIES = (
+    frozenset({"人", "名", "位", "人次"}),
+    frozenset({"件", "起", "宗", "件次", "个"}),
+    frozenset({"场", "场次", "次"}),
+    frozenset({"个", "家", "所", "支"}),
+    frozenset({"天", "日", "工作日", "个工作日"}),
+    frozenset({"元", "万元", "亿元"}),
+)
+_YEAR = re.compile(r"(\d{4})年")
+_ABOUT_DOCUMENT = re.compile(
+    r"(这|该|本|此)(份|个|篇)?(报告|文件|文档|材料)|文号|索引号|发布机构|发文机关|成文日期|哪天发布"
+)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?%?(?![\d.年月日])")
+_KIND_UNITS = {
+    "percent": ("%", "％"),
+    "duration": ("天", "日", "工作日", "个工作日", "小时", "个月", "年"),
+    "area": ("平方米", "亩", "公顷", "平方公里"),
+    "money": ("元", "万元", "亿元"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """A question's wish: a figure or not, of which kinds, counted in which unit."""
+
+    wants_figure: bool
+    kinds: frozenset[str] = frozenset()
+    unit: str = ""
+    numbers: tuple[str, ...] = ()
+    about_document: bool = False
+    years: tuple[str, ...] = ()
+
+    def unit_fits(self, unit: str) -> bool | None:
+        """Whether a figure's unit is the one asked for; None when the question names none."""
+        if not self.unit:
+            return None
+        if unit == self.unit or unit.endswith(self.unit) or unit.startswith(self.unit):
+            return True
+        return any(self.unit in family and unit in family for family in _UNIT_FAMILIES)
+
+    def units(self) -> tuple[str, ...]:
+        """Units a matching figure may be written in."""
+        named = (self.unit,) if self.unit else ()
+        return named + tuple(u for k in sorted(self.kinds) for u in _KIND_UNITS.get(k, ()))
+
+
+def read_intent(question: str) -> Intent:
+    """Read whether a question asks for a quantity, date, rank or person, and which unit.
+
+    `question` is normalized (NFKC, simplified), so digits are ASCII.
+    """
+    kinds = frozenset(kind for kind, pattern in _KIND_PATTERNS if pattern.search(question))
+    unit_match = _UNIT_AFTER.search(question)
+    unit = unit_match.group(1) if unit_match else ""
+    if kinds & {"rank", "date"}:
+        # 好评率排第几 asks for a rank: the rate only names what is ranked.
+        kinds -= {"percent"}
+    numbers = tuple(_NUMBER.findall(question))
+    wants = bool(_ASKS.search(question) or kinds & {"percent", "rank", "date"} or numbers)
+    if wants and not kinds and unit:
+        kinds = frozenset({"count"})
+    return Intent(
+        wants_figure=wants,
+        kinds=kinds,
+        unit=unit,
+        numbers=numbers,
+        about_document=bool(_ABOUT_DOCUMENT.search(question)),
+        years=tuple(_YEAR.findall(question)),
+    )
