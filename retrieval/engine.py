@@ -1,0 +1,217 @@
+"""The engine: the served index of a documents folder, questions, reloads and uploads.
+
+A reload builds a new snapshot off the serving path and swaps it in with one reference
+assignment, so questions asked meanwhile are answered from the previous snapshot, and a
+failed build leaves the previous snapshot serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from answers.compose import Composer
+from answers.facts import extract_facts, sentence_of
+from answers.model import Answer, Fact
+from config import Settings
+from retrieval.cache import DocumentCache
+from retrieval.errors import DocsFolderError
+from retrieval.index import Index
+from retrieval.ingest import save_upload
+from retrieval.library import FactExtractor, LoadResult, load_folder
+from retrieval.model import DocumentMeta
+from retrieval.normalize import compact
+from retrieval.routing import Router
+from retrieval.tokenize import JiebaTokenizer, is_number
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """A served document and how many passages it has."""
+
+    meta: DocumentMeta
+    passages: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadReport:
+    """What a reload changed, and each file that failed with its reason."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    updated: tuple[str, ...]
+    failures: tuple[tuple[str, str], ...]
+    duplicates: tuple[tuple[str, str], ...]
+    documents: int
+    kept_previous: bool
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """Where an upload was saved, the document it holds, and the reload that followed."""
+
+    saved_as: str
+    document: DocumentMeta
+    reload: ReloadReport
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One consistent state: the load it came from, the index and the composer over it."""
+
+    load: LoadResult
+    index: Index
+    composer: Composer
+    facts: tuple[tuple[Fact, ...], ...]
+
+
+class Engine:
+    """Answers questions over a documents folder and reloads it without downtime."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        tokenizer: JiebaTokenizer | None = None,
+        extract: FactExtractor = extract_facts,
+    ) -> None:
+        self.settings = settings
+        self.tokenizer = tokenizer or JiebaTokenizer()
+        self.extract = extract
+        self.cache = DocumentCache(settings.data_dir)
+        self._reload_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Engine:
+        """An engine with the documents of `settings.docs_dir` loaded.
+
+        Raises DocsFolderError when the folder is missing, unreadable or holds no report.
+        """
+        engine = cls(settings)
+        engine._snapshot = engine._build()
+        return engine
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The largest document an administrator may upload."""
+        return self.settings.max_upload_mb * 1024 * 1024
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The snapshot now served."""
+        if self._snapshot is None:
+            raise DocsFolderError("no documents are loaded")
+        return self._snapshot
+
+    @property
+    def load_result(self) -> LoadResult:
+        """What the served snapshot was built from, failures included."""
+        return self.snapshot.load
+
+    def _build(self) -> Snapshot:
+        load = load_folder(self.settings.docs_dir, self.tokenizer, self.extract, self.cache)
+        if not load.files:
+            reasons = "; ".join(f"{f.source}: {f.reason}" for f in load.failures)
+            raise DocsFolderError(
+                f"no report could be loaded from {self.settings.docs_dir}"
+                + (f" ({reasons})" if reasons else "")
+            )
+        documents = tuple(f.entry.document for f in load.files)
+        terms = [t for f in load.files for t in f.entry.terms]
+        facts = tuple(fs for f in load.files for fs in f.entry.facts)
+        index = Index.build(documents, terms)
+        router = Router.build([d.meta for d in documents], self.tokenizer)
+        composer = Composer(index, self.tokenizer, facts, self.settings.min_confidence, router)
+        return Snapshot(load=load, index=index, composer=composer, facts=facts)
+
+    def ask(self, question: str, top_k: int | None = None) -> Answer:
+        """Answer a question from the served snapshot."""
+        return self.snapshot.composer.answer(question, top_k or self.settings.top_k)
+
+    def documents(self) -> tuple[DocumentInfo, ...]:
+        """The served documents with their passage counts."""
+        return tuple(DocumentInfo(d.meta, len(d.passages)) for d in self.snapshot.index.documents)
+
+    def facts(self, keyword: str = "") -> tuple[Fact, ...]:
+        """Every fact of the served documents, or those whose figure, label or sentence
+        holds `keyword` (compared after normalization, so full-width digits match too)."""
+        everything = (f for fs in self.snapshot.facts for f in fs)
+        needle = compact(keyword)
+        if not needle:
+            return tuple(everything)
+        if is_number(needle):
+            # A figure is looked up among figures, not in the sentences around them.
+            return tuple(f for f in everything if needle in compact(f.raw))
+        return tuple(
+            f
+            for f in everything
+            if needle in compact(f.raw)
+            or needle in compact(f.label)
+            or needle in compact(sentence_of(f))
+        )
+
+    def reload(self) -> ReloadReport:
+        """Rebuild from the documents folder and swap the new index in, or keep the old one."""
+        started = time.perf_counter()
+        with self._reload_lock:
+            previous = self._snapshot
+            try:
+                fresh = self._build()
+            except DocsFolderError as error:
+                logger.error("reload failed, still serving the previous index: %s", error)
+                return _report(previous, None, started, error)
+            self._snapshot = fresh
+        logger.info("reloaded %d documents", len(fresh.index.documents))
+        return _report(previous, fresh, started, None)
+
+    def ingest(self, filename: str, content: bytes) -> IngestReport:
+        """Check, parse and save an uploaded file under the documents folder, then reload.
+
+        Raises DocumentError (nothing saved) for a bad type, size or content.
+        """
+        with self._ingest_lock:
+            path, document = save_upload(
+                self.settings.docs_dir, filename, content, self.max_upload_bytes
+            )
+        return IngestReport(path.name, document.meta, self.reload())
+
+
+def _by_source(snapshot: Snapshot | None) -> dict[str, str]:
+    if snapshot is None:
+        return {}
+    return {f.path.name: f.entry.document.content_hash for f in snapshot.load.files}
+
+
+def _report(
+    previous: Snapshot | None,
+    fresh: Snapshot | None,
+    started: float,
+    error: DocsFolderError | None,
+) -> ReloadReport:
+    before = _by_source(previous)
+    served = fresh or previous
+    failures: tuple[tuple[str, str], ...] = ()
+    duplicates: tuple[tuple[str, str], ...] = ()
+    if fresh is None:
+        failures = (("", str(error)),)
+        after = before
+    else:
+        after = _by_source(fresh)
+        failures = tuple((f.source, f.reason) for f in fresh.load.failures)
+        duplicates = tuple((d.source, d.same_as) for d in fresh.load.duplicates)
+    return ReloadReport(
+        added=tuple(sorted(after.keys() - before.keys())),
+        removed=tuple(sorted(before.keys() - after.keys())),
+        updated=tuple(s for s in sorted(after.keys() & before.keys()) if after[s] != before[s]),
+        failures=failures,
+        duplicates=duplicates,
+        documents=len(served.index.documents) if served else 0,
+        kept_previous=fresh is None,
+        seconds=time.perf_counter() - started,
+    )

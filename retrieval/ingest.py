@@ -1,0 +1,95 @@
+"""Take one uploaded file into the documents folder: check, parse, then save atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from retrieval.errors import DocumentError, UnsupportedFormat
+from retrieval.model import Document
+from retrieval.readers import SUPPORTED_SUFFIXES, read_bytes
+from retrieval.structure import build_document
+
+MAX_NAME_CHARS = 120
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+class TooLarge(DocumentError):
+    """The upload is larger than the limit."""
+
+
+class NameClash(DocumentError):
+    """A different document already has this name."""
+
+
+def sanitize_name(name: str) -> str:
+    """A safe file name: no folders, no hidden file, no control or reserved characters."""
+    base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    cleaned = _UNSAFE.sub("_", base).strip().lstrip(".").strip()
+    stem, dot, suffix = cleaned.rpartition(".")
+    if not dot:
+        stem, suffix = cleaned, ""
+    stem = stem[:MAX_NAME_CHARS].strip(" ._") or "document"
+    return f"{stem}.{suffix.lower()}" if suffix else stem
+
+
+def check_upload(name: str, size: int, max_bytes: int) -> str:
+    """The sanitized name of an upload, or DocumentError when its type or size is wrong."""
+    safe = sanitize_name(name)
+    suffix = Path(safe).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(SUPPORTED_SUFFIXES)
+        raise UnsupportedFormat(f"{safe}: unsupported format (supported: {supported})")
+    if size > max_bytes:
+        raise TooLarge(f"{safe}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+    if size == 0:
+        raise DocumentError(f"{safe}: the file is empty")
+    return safe
+
+
+def _free_name(folder: Path, name: str, content: bytes) -> Path | None:
+    """Where to save: the name itself, or name-2, name-3… beside a different document.
+
+    None when a file with the same bytes is already there.
+    """
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for attempt in range(1, 1000):
+        candidate = folder / (name if attempt == 1 else f"{stem}-{attempt}{suffix}")
+        if not candidate.exists():
+            return candidate
+        if candidate.read_bytes() == content:
+            return None
+    raise NameClash(f"{name}: too many documents with this name")
+
+
+def save_upload(folder: Path, name: str, content: bytes, max_bytes: int) -> tuple[Path, Document]:
+    """Check, parse and save an upload; nothing is written unless it parses as a report.
+
+    The old file of the same name is never overwritten: a different document gets a new
+    name. The write goes to a hidden temporary file that is renamed into place, so a
+    crash leaves no half-written document.
+    """
+    safe = check_upload(name, len(content), max_bytes)
+    document = build_document(read_bytes(safe, content))
+    if len(document.passages) <= 1:
+        raise DocumentError(f"{safe}: no report text found")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder, safe, content)
+    if target is None:
+        return folder / safe, document
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():  # taken meanwhile: keep the other file
+            raise NameClash(f"{target.name}: a document with this name appeared meanwhile")
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target, document
