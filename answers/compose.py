@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from answers.intent import Intent, read_intent
 from answers.model import Answer, Citation, Fact, ShortAnswer
@@ -44,6 +45,7 @@ class _Concept:
     alternatives: tuple[tuple[str, ...], ...]
     weight: float
     gapped: re.Pattern[str] | None = None
+    idf: float = 0.0
 
     def coverage(self, terms: set[str], text: str) -> float:
         if self.gapped is not None and self.gapped.search(text):
@@ -97,8 +99,9 @@ class Composer:
         if not hits:
             return Answer(question=question, found=False, answers=())
         top_score = hits[0].score
+        phrases = _phrases(terms)
         choices = sorted(
-            (self._choose(hit, concepts, intent, top_score) for hit in hits),
+            (self._choose(hit, concepts, intent, top_score, phrases) for hit in hits),
             key=lambda c: -c.score,
         )
         confidence = choices[0].coverage
@@ -107,6 +110,9 @@ class Composer:
         ambiguous = False
         if doc_ids is None and len(self.index.documents) > 1:
             choices, ambiguous = self._spread_over_documents(choices)
+        if not ambiguous:
+            # Runners-up are shown only when they too cover the question, not as filler.
+            choices = [choices[0], *(c for c in choices[1:] if c.coverage >= self.min_confidence)]
         picked = choices[: max(top_k, 1)] if not ambiguous else choices
         answers = tuple(self._short_answer(c) for c in picked)
         chosen = [c.figure for c in picked if c.figure is not None]
@@ -144,20 +150,51 @@ class Composer:
             known_parts = tuple(p for p in parts_of.get(term, ()) if self.index.has_term(p))
             if known_parts:
                 alternatives.append(known_parts)
+            elif term in unknown:
+                # HMM may glue a measure word to a noun (多少个乱点 → 个乱点): the report's
+                # own words inside the unknown one stand for it.
+                inner = self._known_inner_words(term)
+                if inner:
+                    alternatives.append(inner)
             weights = [
                 max(self.index.weight(t) for t in alternative)
                 for alternative in alternatives
                 if alternative and all(self.index.has_term(t) for t in alternative)
             ]
-            weight = (min(weights) if weights else self.index.weight(term)) * topicality.get(
-                term, 1.0
-            )
+            idf = min(weights) if weights else self.index.weight(term)
             gapped = re.compile(_GAP.join(map(re.escape, term))) if term in parts_of else None
-            concepts.append(_Concept(tuple(a for a in alternatives if a), weight, gapped))
+            concepts.append(
+                _Concept(
+                    tuple(a for a in alternatives if a),
+                    idf * topicality.get(term, 1.0),
+                    gapped,
+                    idf,
+                )
+            )
         return concepts
 
+    def _known_inner_words(self, term: str) -> tuple[str, ...]:
+        """The longest indexed words inside an unknown term, if they cover most of it."""
+        words: list[str] = []
+        position = 0
+        while position < len(term):
+            for end in range(len(term), position + 1, -1):
+                if self.index.has_term(term[position:end]):
+                    words.append(term[position:end])
+                    position = end
+                    break
+            else:
+                position += 1
+        covered = sum(len(w) for w in words)
+        return tuple(words) if words and covered * 3 >= len(term) * 2 else ()
+
     def _choose(
-        self, hit: Hit, concepts: list[_Concept], intent: Intent, top_score: float
+        self,
+        hit: Hit,
+        concepts: list[_Concept],
+        intent: Intent,
+        top_score: float,
+        phrases: tuple[str, ...] = (),
     ) -> _Choice:
         total = sum(c.weight for c in concepts) or 1.0
         passage_terms = set(self.index.terms[hit.index])
@@ -165,9 +202,17 @@ class Composer:
         passage_cover = sum(c.weight * c.coverage(passage_terms, text) for c in concepts) / total
         facts = self.facts[hit.index]
 
+        idf_total = sum(c.idf for c in concepts) or 1.0
+
         def label_fit(fact: Fact) -> float:
+            # Labels tell figures of one passage apart, so the rarer word decides (不予公开
+            # over 信息) whatever its part of speech.
             terms = set(self.tokenizer(fact.label))
-            return sum(c.weight * c.coverage(terms, fact.label) for c in concepts) / total
+            cover = sum(c.idf * c.coverage(terms, fact.label) for c in concepts) / idf_total
+            # Words next to each other in the question and in the label (不予公开) say
+            # more than the same words apart.
+            joined = sum(1 for phrase in phrases if phrase in fact.label)
+            return cover + (joined / len(phrases) if phrases else 0.0)
 
         best: tuple[float, Span, Fact | None] | None = None
         for span in _candidate_spans(hit.passage.text, intent.wants_figure):
@@ -240,6 +285,12 @@ def _candidate_spans(text: str, figure: bool) -> list[Span]:
     return spans or [Span(0, min(len(text), MAX_ANSWER_CHARS), text[:MAX_ANSWER_CHARS])]
 
 
+def _phrases(terms: Sequence[str]) -> tuple[str, ...]:
+    """Pairs of words that stand next to each other in the question, joined."""
+    words = [t for t in terms if not any(t != o and t in o for o in terms)]
+    return tuple(a + b for a, b in pairwise(words))
+
+
 def _with_qualifier(text: str, span: Span, figure: Fact | None) -> Span:
     """Reach back to the sentence start when the figure's year stands there (分别 lists)."""
     if figure is None or not figure.qualifier or figure.qualifier in span.text:
@@ -271,6 +322,8 @@ def _best_figure(
             fit += 0.3
         elif unit_fits is False:
             fit -= 0.2
+        if intent.kinds == {"person"}:
+            break  # a name is not a figure: nothing to bold
         if intent.years and fact.qualifier:
             # 分别 lists give each figure its own year: pick the year asked about.
             fit += 0.3 if any(year in fact.qualifier for year in intent.years) else -0.3
