@@ -11,7 +11,7 @@ from answers.intent import Intent, read_intent
 from answers.model import Answer, Citation, Fact, ShortAnswer
 from answers.sentences import Span, clauses, sentences
 from retrieval.index import Hit, Index
-from retrieval.normalize import normalize
+from retrieval.normalize import compact, normalize
 from retrieval.routing import Router
 from retrieval.structure import METADATA_SECTION
 from retrieval.tokenize import JiebaTokenizer
@@ -24,6 +24,8 @@ _CANDIDATE_PASSAGES = 12
 _AMBIGUITY_RATIO = 0.85
 
 _PARTS_COVERAGE = 0.6
+_COMMON_UNKNOWN = 0.5
+_CONTEXT_SHARE = 0.3
 # A clause cut from its sentence ends with the comma that joined it: not worth showing.
 _TRAILING = "，,；;、 "
 _INLINE_HEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。]{0,40}。?$")
@@ -46,6 +48,7 @@ class _Concept:
     weight: float
     gapped: re.Pattern[str] | None = None
     idf: float = 0.0
+    topical: bool = True
 
     def coverage(self, terms: set[str], text: str) -> float:
         if self.gapped is not None and self.gapped.search(text):
@@ -93,7 +96,7 @@ class Composer:
             return Answer(question=question, found=False, answers=())
         intent = read_intent(normalize(question))
         doc_ids = self.router.route(question)
-        concepts = self._concepts(terms, self.tokenizer.topicality(question))
+        concepts = self._concepts(terms, self.tokenizer.topicality(question), question)
         query = [*terms, *(t for c in concepts for a in c.alternatives[1:] for t in a)]
         hits = self.index.search(query, _CANDIDATE_PASSAGES, doc_ids)
         if not hits:
@@ -128,7 +131,9 @@ class Composer:
             confidence=confidence,
         )
 
-    def _concepts(self, terms: list[str], topicality: dict[str, float]) -> list[_Concept]:
+    def _concepts(
+        self, terms: list[str], topicality: dict[str, float], question: str = ""
+    ) -> list[_Concept]:
         """The question's terms with their synonyms and weights.
 
         A term weighs its idf times its topicality: a noun the reports lack (护照) costs
@@ -151,17 +156,18 @@ class Composer:
             if known_parts:
                 alternatives.append(known_parts)
             elif term in unknown:
-                # HMM may glue a measure word to a noun (多少个乱点 → 个乱点): the report's
-                # own words inside the unknown one stand for it.
-                inner = self._known_inner_words(term)
-                if inner:
-                    alternatives.append(inner)
+                # The question may be cut differently from the report (多少个乱点 → 个乱点,
+                # 评查查出来 → 评/查查): the report's words overlapping it stand for it.
+                alternatives.extend((w,) for w in self._overlapping_words(term, question))
             weights = [
                 max(self.index.weight(t) for t in alternative)
                 for alternative in alternatives
                 if alternative and all(self.index.has_term(t) for t in alternative)
             ]
             idf = min(weights) if weights else self.index.weight(term)
+            if not weights and self.tokenizer.is_common_word(term):
+                # An everyday word the reports lack (出来, 后来) says little about the topic.
+                idf *= _COMMON_UNKNOWN
             gapped = re.compile(_GAP.join(map(re.escape, term))) if term in parts_of else None
             concepts.append(
                 _Concept(
@@ -169,24 +175,27 @@ class Composer:
                     idf * topicality.get(term, 1.0),
                     gapped,
                     idf,
+                    topicality.get(term, 1.0) >= 1.0,
                 )
             )
         return concepts
 
-    def _known_inner_words(self, term: str) -> tuple[str, ...]:
-        """The longest indexed words inside an unknown term, if they cover most of it."""
+    def _overlapping_words(self, term: str, question: str) -> list[str]:
+        """Indexed words of two to four characters that overlap `term` in the question."""
+        text = compact(question).lower()
         words: list[str] = []
-        position = 0
-        while position < len(term):
-            for end in range(len(term), position + 1, -1):
-                if self.index.has_term(term[position:end]):
-                    words.append(term[position:end])
-                    position = end
-                    break
-            else:
-                position += 1
-        covered = sum(len(w) for w in words)
-        return tuple(words) if words and covered * 3 >= len(term) * 2 else ()
+        position = text.find(term)
+        while position >= 0:
+            low, high = max(0, position - 2), min(len(text), position + len(term) + 2)
+            for start in range(low, high):
+                for end in range(start + 2, min(start + 4, high) + 1):
+                    overlaps = start < position + len(term) and end > position
+                    word = text[start:end]
+                    if overlaps and word != term and self.index.has_term(word):
+                        words.append(word)
+            position = text.find(term, position + 1)
+        question_words = self.tokenizer.question_words
+        return [w for w in dict.fromkeys(words) if w not in question_words]
 
     def _choose(
         self,
@@ -200,6 +209,13 @@ class Composer:
         passage_terms = set(self.index.terms[hit.index])
         text = hit.passage.text
         passage_cover = sum(c.weight * c.coverage(passage_terms, text) for c in concepts) / total
+        # Confidence also asks how much of what the question names (its nouns) is there:
+        # a question that names two things and finds one (城区 + 面积) is not covered.
+        nouns = [c for c in concepts if c.topical] or concepts
+        noun_cover = sum(c.idf * c.coverage(passage_terms, text) for c in nouns) / (
+            sum(c.idf for c in nouns) or 1.0
+        )
+        confidence = (passage_cover + noun_cover) / 2
         facts = self.facts[hit.index]
 
         idf_total = sum(c.idf for c in concepts) or 1.0
@@ -218,6 +234,8 @@ class Composer:
         for span in _candidate_spans(hit.passage.text, intent.wants_figure):
             span_terms = set(self.tokenizer(span.text))
             cover = sum(c.weight * c.coverage(span_terms, span.text) for c in concepts) / total
+            # A clause inherits some of its passage's subject (县公证处… 全年办理…1846件).
+            cover = (1 - _CONTEXT_SHARE) * cover + _CONTEXT_SHARE * passage_cover
             figure, fit = _best_figure(facts, span, intent, label_fit)
             # Shorter spans win ties, the more so for a figure, answered by its clause.
             value = cover - len(span.text) / 4000
@@ -231,7 +249,7 @@ class Composer:
         score = 0.4 * hit.score / top_score + 0.4 * passage_cover + 0.6 * value
         if intent.about_document and hit.passage.section_path == (METADATA_SECTION,):
             score += 0.5
-        return _Choice(hit, span, figure, passage_cover, score)
+        return _Choice(hit, span, figure, confidence, score)
 
     def _spread_over_documents(self, choices: list[_Choice]) -> tuple[list[_Choice], bool]:
         best_by_doc: dict[str, _Choice] = {}
@@ -321,7 +339,7 @@ def _best_figure(
         if unit_fits or (unit_fits is None and units and fact.unit in units):
             fit += 0.3
         elif unit_fits is False:
-            fit -= 0.2
+            fit -= 0.8  # 多少件 is not answered by a count of 项
         if intent.kinds == {"person"}:
             break  # a name is not a figure: nothing to bold
         if intent.years and fact.qualifier:

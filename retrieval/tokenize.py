@@ -26,6 +26,8 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)?%?$")
 _NOUN_TAGS = ("n", "vn", "eng", "l", "i")
 _VERB_WEIGHT = 0.5
 _MINOR_WEIGHT = 0.25
+# jieba's dictionary counts words in a general corpus; above this a word is everyday speech.
+_COMMON_WORD_FREQ = 10_000
 # A year or month written as digits plus 年/月 is one term, so "2020年" matches as a year.
 _DATE_UNITS = frozenset("年月")
 
@@ -103,6 +105,10 @@ class JiebaTokenizer:
         words = self._jieba.cut(normalize(question).lower(), HMM=True)
         kept = " ".join(w for w in words if w.strip() and w not in self.question_words)
         return [t for t in self(kept) if t not in self.question_words]
+
+    def is_common_word(self, word: str) -> bool:
+        """Whether a word is frequent in general Chinese (出来, 后来, 没有), by jieba's counts."""
+        return self._jieba.FREQ.get(word, 0) >= _COMMON_WORD_FREQ
 
     @cached_property
     def _tagger(self) -> jieba.posseg.POSTokenizer:
