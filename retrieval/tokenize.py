@@ -108,7 +108,8 @@ class JiebaTokenizer:
 
     def is_common_word(self, word: str) -> bool:
         """Whether a word is frequent in general Chinese (出来, 后来, 没有), by jieba's counts."""
-        return self._jieba.FREQ.get(word, 0) >= _COMMON_WORD_FREQ
+        count: int = self._jieba.FREQ.get(word, 0)
+        return count >= _COMMON_WORD_FREQ
 
     @cached_property
     def _tagger(self) -> jieba.posseg.POSTokenizer:
