@@ -56,6 +56,46 @@ METADATA_SECTION = "文件信息"
 SIGNATURE_SECTION = "落款"
 
 
+_CELL_SPLIT = re.compile(r"\t+|\s*[|｜]\s*|\s{2,}")
+_CAPTION = re.compile(r"^(附)?表\s*[0-9一二三四五六七八九十]+")
+
+
+def _cells(text: str) -> list[str]:
+    return [c for c in (c.strip() for c in _CELL_SPLIT.split(text.strip())) if c]
+
+
+def _group_text_tables(blocks: list[Block]) -> list[Block]:
+    """Join runs of lines written as table rows (tabs, `|` or wide spaces) into tables.
+
+    Plain text and PDFs carry tables as lines; Word and HTML as real tables. Both end
+    up as one table block, so every format gives the same passages.
+    """
+    grouped: list[Block] = []
+    run: list[tuple[Block, list[str]]] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            rows = tuple(tuple(cells) for _, cells in run)
+            text = "\n".join(" | ".join(row) for row in rows)
+            grouped.append(Block(text, run[0][0].page, rows))
+        else:
+            grouped.extend(block for block, _ in run)
+        run.clear()
+
+    for block in blocks:
+        cells = [] if block.rows else _cells(block.text)
+        if len(cells) >= 2 and (not run or len(cells) == len(run[0][1])):
+            run.append((block, cells))
+            continue
+        flush()
+        if len(cells) >= 2:
+            run.append((block, cells))
+        else:
+            grouped.append(block)
+    flush()
+    return grouped
+
+
 def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u3000", " ")).strip()
 
@@ -154,14 +194,23 @@ class _Builder:
         return not _PART.match(text) and not _SUBSECTION.match(text) and len(text) >= 6
 
     def body(self, blocks: list[Block]) -> None:
-        for block in blocks:
+        caption = ""
+        for block in _group_text_tables(blocks):
             text = _clean(block.text)
             if not text or _NOTES.match(text):
                 continue
             if text.startswith(_LEFTOVERS):
                 break
             if block.rows:
-                self.add(block.text, block)
+                # A table keeps its caption (表1 …) as its first line, not as a heading.
+                self.add("\n".join(filter(None, (caption, block.text))), block)
+                caption = ""
+                continue
+            if caption:
+                self.add(caption, block)
+                caption = ""
+            if _CAPTION.match(text) and _is_short_heading(text):
+                caption = text
                 continue
             if self._part_heading(text) or self._closing(text, block):
                 continue

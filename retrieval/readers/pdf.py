@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTContainer, LTItem, LTPage, LTTextLine
+from pdfminer.layout import LAParams, LTChar, LTContainer, LTItem, LTPage, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
@@ -35,6 +35,8 @@ _MARGIN_BAND = 0.12
 # Unmapped glyphs come out as "(cid:123)"; a text layer made of them is unreadable.
 _CID = re.compile(r"\(cid:\d+\)")
 _MAX_CID_SHARE = 0.3
+# A gap wider than this many characters between two glyphs of a line separates cells.
+_CELL_GAP = 0.8
 # PDFs made from Word often map ideographs to look-alike Kangxi radicals (U+2F00-U+2FDF).
 _RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
 
@@ -95,7 +97,7 @@ def _page_lines(page: LTPage, number: int) -> list[_Line]:
     """Return a page's text lines in pdfminer's reading order, without page numbers."""
     lines = []
     for item in _text_lines(page):
-        text = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), item.get_text())
+        text = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), _line_text(item))
         text = text.strip()
         if not text:
             continue
@@ -105,7 +107,63 @@ def _page_lines(page: LTPage, number: int) -> list[_Line]:
         if in_margin and _PAGE_NUMBER.match(text):
             continue
         lines.append(_Line(text, number, item.x0, item.x1, item.y0, item.y1))
-    return lines
+    return _merge_rows(lines)
+
+
+def _merge_rows(lines: list[_Line]) -> list[_Line]:
+    """Join lines that sit side by side on one baseline (table cells) into one row.
+
+    pdfminer lays table cells out as separate lines; joined with tabs in left-to-right
+    order, a row reads like a text table and the structure step finds the table.
+    """
+    merged: list[_Line] = []
+    used: set[int] = set()
+    for index, line in enumerate(lines):
+        if index in used:
+            continue
+        height = line.y1 - line.y0
+        row = [line]
+        for other_index in range(index + 1, len(lines)):
+            other = lines[other_index]
+            overlap = min(line.y1, other.y1) - max(line.y0, other.y0)
+            beside = all(other.x0 >= cell.x1 or other.x1 <= cell.x0 for cell in row)
+            if other_index not in used and overlap > 0.6 * height and beside:
+                row.append(other)
+                used.add(other_index)
+        if len(row) == 1:
+            merged.append(line)
+            continue
+        row.sort(key=lambda cell: cell.x0)
+        merged.append(
+            _Line(
+                "\t".join(cell.text for cell in row),
+                line.page,
+                row[0].x0,
+                row[-1].x1,
+                min(cell.y0 for cell in row),
+                max(cell.y1 for cell in row),
+            )
+        )
+    return merged
+
+
+def _line_text(line: LTTextLine) -> str:
+    """A line's text with a tab where a wide gap separates two characters (table cells)."""
+    parts: list[str] = []
+    previous: LTChar | None = None
+    for item in line:
+        if isinstance(item, LTChar):
+            if previous is not None:
+                gap = item.x0 - previous.x1
+                if gap > _CELL_GAP * max(previous.width, item.width, 1.0):
+                    while parts and parts[-1] == " ":
+                        parts.pop()
+                    parts.append("\t")
+            parts.append(item.get_text())
+            previous = item
+        else:
+            parts.append(item.get_text())
+    return "".join(parts)
 
 
 def _text_lines(item: LTItem) -> Iterator[LTTextLine]:
@@ -162,6 +220,8 @@ def _paragraphs(pages: list[list[_Line]]) -> Iterator[Block]:
 def _starts_paragraph(line: _Line, frame: _PageFrame, previous: _Line, before: _PageFrame) -> bool:
     """Tell whether `line` opens a paragraph rather than continuing the previous line."""
     if line.x0 > frame.left + 0.8 * frame.em:  # first-line indent, centred or right aligned
+        return True
+    if "\t" in line.text or "\t" in previous.text:  # a table row stands alone
         return True
     if _LIST_MARKER.match(line.text):
         return True
