@@ -26,6 +26,7 @@ _AMBIGUITY_RATIO = 0.85
 _PARTS_COVERAGE = 0.6
 _COMMON_UNKNOWN = 0.5
 _CONTEXT_SHARE = 0.3
+_CACHE_SIZE = 4096
 # A clause cut from its sentence ends with the comma that joined it: not worth showing.
 _TRAILING = "，,；;、 "
 _INLINE_HEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。]{0,40}。?$")
@@ -50,7 +51,7 @@ class _Concept:
     idf: float = 0.0
     topical: bool = True
 
-    def coverage(self, terms: set[str], text: str) -> float:
+    def coverage(self, terms: set[str] | frozenset[str], text: str) -> float:
         if self.gapped is not None and self.gapped.search(text):
             return 1.0
         if any(all(t in terms for t in alternative) for alternative in self.alternatives):
@@ -80,6 +81,9 @@ class Composer:
     ) -> None:
         self.index = index
         self.facts = facts
+        # Plain dicts: a lost race between threads only recomputes an entry.
+        self._located_cache: dict[int, list[tuple[str, int, int]]] = {}
+        self._label_cache: dict[str, frozenset[str]] = {}
         self.by_number: dict[str, list[Fact]] = {}
         for passage_facts in facts:
             for fact in passage_facts:
@@ -180,6 +184,25 @@ class Composer:
             )
         return concepts
 
+    def _located(self, row: int) -> list[tuple[str, int, int]]:
+        """A passage's terms with their offsets, tokenized once per passage."""
+        located = self._located_cache.get(row)
+        if located is None:
+            located = self.tokenizer.located(self.index.passages[row].text)
+            if len(self._located_cache) >= _CACHE_SIZE:
+                self._located_cache.clear()
+            self._located_cache[row] = located
+        return located
+
+    def _label_terms(self, label: str) -> frozenset[str]:
+        terms = self._label_cache.get(label)
+        if terms is None:
+            terms = frozenset(self.tokenizer(label))
+            if len(self._label_cache) >= _CACHE_SIZE:
+                self._label_cache.clear()
+            self._label_cache[label] = terms
+        return terms
+
     def _overlapping_words(self, term: str, question: str) -> list[str]:
         """Indexed words of two to four characters that overlap `term` in the question."""
         text = compact(question).lower()
@@ -223,16 +246,17 @@ class Composer:
         def label_fit(fact: Fact) -> float:
             # Labels tell figures of one passage apart, so the rarer word decides (不予公开
             # over 信息) whatever its part of speech.
-            terms = set(self.tokenizer(fact.label))
+            terms = self._label_terms(fact.label)
             cover = sum(c.idf * c.coverage(terms, fact.label) for c in concepts) / idf_total
             # Words next to each other in the question and in the label (不予公开) say
             # more than the same words apart.
             joined = sum(1 for phrase in phrases if phrase in fact.label)
             return cover + (joined / len(phrases) if phrases else 0.0)
 
+        located = self._located(hit.index)
         best: tuple[float, Span, Fact | None] | None = None
         for span in _candidate_spans(hit.passage.text, intent.wants_figure):
-            span_terms = set(self.tokenizer(span.text))
+            span_terms = {t for t, a, b in located if a >= span.start and b <= span.end}
             cover = sum(c.weight * c.coverage(span_terms, span.text) for c in concepts) / total
             # A clause inherits some of its passage's subject (县公证处… 全年办理…1846件).
             cover = (1 - _CONTEXT_SHARE) * cover + _CONTEXT_SHARE * passage_cover

@@ -16,10 +16,16 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters and phrases to simplified ones."""
+    simplified: str = _t2s().convert(text)
+    return simplified
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width digits and letters), traditional to simplified, one space per run."""
     folded = unicodedata.normalize("NFKC", text)
-    return _SPACES.sub(" ", _t2s().convert(folded)).strip()
+    return _SPACES.sub(" ", to_simplified(folded)).strip()
 
 
 def compact(text: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
@@ -14,7 +15,7 @@ import jieba
 import jieba.posseg
 
 from config import QUESTION_WORDS, SYNONYMS, USER_DICT
-from retrieval.normalize import normalize
+from retrieval.normalize import normalize, to_simplified
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -86,15 +87,21 @@ class JiebaTokenizer:
     @cached_property
     def fingerprint(self) -> str:
         """A digest of every setting that changes the terms, for index caches."""
-        digest = hashlib.sha256(b"jieba-search-hmm-v1")
+        digest = hashlib.sha256(b"jieba-search-hmm-v2")
         for path in (self._user_dict, self._question_words_path, self._synonyms_path):
             digest.update(path.read_bytes())
         return digest.hexdigest()[:16]
 
     def __call__(self, text: str) -> list[str]:
         """Terms of a document text."""
-        words = self._jieba.cut_for_search(normalize(text).lower(), HMM=True)
-        return list(_merge_dates(w for w in words if w.strip() and not _NOISE.match(w)))
+        return [term for term, _, _ in self.located(text)]
+
+    def located(self, text: str) -> list[tuple[str, int, int]]:
+        """Terms of a text with where each stands in it: (term, start, end)."""
+        folded, origin = _fold(text)
+        tokens = self._jieba.tokenize(folded, mode="search", HMM=True)
+        kept = [(w, a, b) for w, a, b in tokens if w.strip() and not _NOISE.match(w)]
+        return [(w, origin[a], origin[b]) for w, a, b in _merge_dates(kept)]
 
     def question_terms(self, question: str) -> list[str]:
         """Terms of a question: the document terms less the question words.
@@ -131,20 +138,44 @@ class JiebaTokenizer:
         return weights
 
 
-def _merge_dates(words: Iterable[str]) -> Iterable[str]:
-    pending = ""
-    for word in words:
+def _fold(text: str) -> tuple[str, list[int]]:
+    """Normalize a text character by character, keeping where each character came from.
+
+    The result is what `normalize` gives except that white space is kept, so offsets
+    into it map back to the original text through the returned list (one entry per
+    character, plus the end).
+    """
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for piece in unicodedata.normalize("NFKC", char):
+            folded.append(piece)
+            origin.append(index)
+    joined = "".join(folded)
+    simplified = to_simplified(joined)
+    if len(simplified) != len(joined):  # a phrase conversion changed the length
+        simplified = "".join(to_simplified(char) for char in joined)
+    origin.append(len(text))
+    return simplified.lower(), origin
+
+
+def _merge_dates(
+    tokens: Iterable[tuple[str, int, int]],
+) -> Iterator[tuple[str, int, int]]:
+    pending: tuple[str, int, int] | None = None
+    for token in tokens:
+        word = token[0]
         if pending and word in _DATE_UNITS:
-            yield pending + word
-            pending = ""
+            yield (pending[0] + word, pending[1], token[2])
+            pending = None
             continue
         if pending:
             yield pending
-            pending = ""
+            pending = None
         if word.isdigit():
-            pending = word
+            pending = token
         else:
-            yield word
+            yield token
     if pending:
         yield pending
 
