@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from answers.compose import Composer
+from answers.examples import example_questions
 from answers.facts import extract_facts, sentence_of
 from answers.model import Answer, Fact
 from config import Settings
@@ -86,6 +87,7 @@ class Engine:
         self._reload_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._examples: dict[int, tuple[str, ...]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
@@ -137,6 +139,16 @@ class Engine:
     def documents(self) -> tuple[DocumentInfo, ...]:
         """The served documents with their passage counts."""
         return tuple(DocumentInfo(d.meta, len(d.passages)) for d in self.snapshot.index.documents)
+
+    def example_questions(self, count: int = 3) -> tuple[str, ...]:
+        """Questions the served reports answer, for users who do not know what to ask."""
+        snapshot = self.snapshot
+        cached = self._examples.get(id(snapshot))
+        if cached is None or len(cached) < count:
+            everything = (f for fs in snapshot.facts for f in fs)
+            cached = example_questions(snapshot.composer, everything, count)
+            self._examples = {id(snapshot): cached}
+        return cached[:count]
 
     def facts(self, keyword: str = "") -> tuple[Fact, ...]:
         """Every fact of the served documents, or those whose figure, label or sentence

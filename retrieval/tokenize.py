@@ -26,6 +26,8 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)?%?$")
 # what is asked about; verbs less so (收, 走, 听); the rest (时间词, 代词, 量词, 助词) little.
 _NOUN_TAGS = ("n", "vn", "eng", "l", "i")
 _VERB_WEIGHT = 0.5
+# Verbs, adverbs, prepositions, conjunctions, particles, numerals, measures, pronouns.
+_NOT_IN_NOUN_PHRASE = ("v", "d", "p", "c", "u", "m", "q", "r")
 _MINOR_WEIGHT = 0.25
 # jieba's dictionary counts words in a general corpus; above this a word is everyday speech.
 _COMMON_WORD_FREQ = 10_000
@@ -66,7 +68,8 @@ class JiebaTokenizer:
         # Built on first use: loading jieba's dictionary takes a second that a start-up
         # served entirely from the index cache should not pay.
         segmenter = jieba.Tokenizer()
-        segmenter.load_userdict(str(self._user_dict))
+        with self._user_dict.open("rb") as handle:  # jieba leaves a path's file open
+            segmenter.load_userdict(handle)
         return segmenter
 
     @cached_property
@@ -121,6 +124,13 @@ class JiebaTokenizer:
     @cached_property
     def _tagger(self) -> jieba.posseg.POSTokenizer:
         return jieba.posseg.POSTokenizer(self._jieba)
+
+    def is_noun_phrase(self, text: str) -> bool:
+        """Whether a text is nouns only (with their modifiers), by jieba's tags."""
+        tags = [w.flag for w in self._tagger.cut(normalize(text)) if w.word.strip()]
+        return bool(tags) and not any(
+            t.startswith(_NOT_IN_NOUN_PHRASE) and t != "vn" for t in tags
+        )
 
     def topicality(self, question: str) -> dict[str, float]:
         """For each term of a question, how much it names the topic (1 for nouns)."""
