@@ -167,9 +167,13 @@ def _audit(engine: Any) -> int:
 def serve(args: argparse.Namespace) -> int:
     """Run the Telegram bot with long polling, or behind a webhook."""
     import bot
+    from retrieval.errors import DocsFolderError
 
     settings = _settings(args.docs)
-    bot.serve(settings, webhook_url=args.webhook_url)
+    try:
+        bot.serve(settings, webhook_url=args.webhook_url)
+    except (bot.MissingSetting, DocsFolderError) as error:
+        raise UsageError(str(error)) from error
     return 0
 
 
