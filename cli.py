@@ -98,7 +98,14 @@ def index(args: argparse.Namespace) -> int:
         )
         loaded = failed = 0
         # The bar shows only when the folder takes more than a moment.
-        with tqdm(total=total, delay=1.0, unit="file", file=sys.stderr, leave=False) as bar:
+        with tqdm(
+            total=total,
+            delay=1.0,
+            unit="file",
+            file=sys.stderr,
+            leave=False,
+            disable=not sys.stderr.isatty(),
+        ) as bar:
             for outcome in outcomes:
                 bar.update(1)
                 if isinstance(outcome, LoadedFile):

@@ -114,7 +114,8 @@ def iter_load(
             try:
                 entry = analyse(path.name, content, tokenizer, extract)
             except DocumentError as error:
-                yield Failure(path.name, str(error))
+                # Readers name the file in their messages; the Failure names it already.
+                yield Failure(path.name, str(error).removeprefix(f"{path.name}: "))
                 continue
             if cache:
                 cache.put(key, entry)
