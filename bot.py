@@ -71,6 +71,7 @@ from answers.telegram import (
     render_start,
     render_upload_refused,
     split_message,
+    topics_of,
 )
 from config import Settings
 from retrieval.errors import DocumentError
@@ -293,7 +294,8 @@ async def _answer_question(
         markup: InlineKeyboardMarkup | None = _answer_markup(state, answer, 0, top_k)
     else:
         examples = await asyncio.to_thread(state.engine.example_questions, EXAMPLE_QUESTIONS)
-        text = render_refusal(question, _titles(state), bool(examples))
+        parts = [part for info in state.engine.documents() for part in info.parts]
+        text = render_refusal(question, _titles(state), bool(examples), topics_of(parts))
         markup = _examples_markup(state, examples)
     await _send_html(context.bot, chat_id, text, markup, reply_to)
 

@@ -164,13 +164,29 @@ def _quote(question: str) -> str:
     return html.escape(_clip(question, _QUOTE_CHARS))
 
 
-def render_refusal(question: str, titles: Sequence[str], has_examples: bool) -> str:
+_NUMBERED_PART = re.compile(r"^[一二三四五六七八九十]+、")
+_MAX_TOPICS = 8
+
+
+def topics_of(parts: Sequence[str]) -> list[str]:
+    """Short topics from part headings: `三、推进互联网+政务服务，优化营商环境` gives
+    `推进互联网+政务服务`."""
+    numbered = [p for p in parts if _NUMBERED_PART.match(p)]
+    topics = (_NUMBERED_PART.sub("", p).split("，")[0] for p in numbered)
+    return list(dict.fromkeys(topics))[:_MAX_TOPICS]
+
+
+def render_refusal(
+    question: str, titles: Sequence[str], has_examples: bool, topics: Sequence[str] = ()
+) -> str:
     """Say politely that the loaded reports do not cover `question`, and what they cover."""
     lines = [f"抱歉，已加载的报告里没有找到关于“{_quote(question)}”的内容。"]
     if titles:
         lines.append("")
         lines.append("我目前能回答这些报告里的问题：")
         lines.extend(f"• 《{html.escape(title)}》" for title in titles)
+        if topics:
+            lines.append("内容涉及：" + "；".join(html.escape(t) for t in topics) + "。")
     else:
         lines.append("目前还没有加载任何报告。")
     if has_examples:
