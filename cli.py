@@ -198,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask_parser.add_argument("question", nargs="+", help='the question, or "-" to read stdin')
     ask_parser.add_argument("--json", action="store_true", help="print JSON")
     ask_parser.add_argument("--docs", type=Path, help=docs_help)
-    ask_parser.add_argument("--top-k", type=int, help="number of answers (default 3)")
+    ask_parser.add_argument(
+        "--top-k", type=int, choices=range(1, 11), metavar="1-10", help="answers (default 3)"
+    )
     ask_parser.set_defaults(handler=ask)
 
     index_parser = commands.add_parser("index", help="build and check the index of a folder")
@@ -226,8 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `reportqa` console script."""
     args = build_parser().parse_args(argv)
+    # Bad files are reported by the commands themselves; library warnings would repeat
+    # them ahead of the one error line.
     logging.basicConfig(
-        level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
+        level=logging.INFO if args.verbose or args.command == "serve" else logging.ERROR,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:

@@ -359,6 +359,8 @@ def _best_figure(
             fit += 0.6
         if fact.kind in intent.kinds:
             fit += 0.3
+        elif fact.kind == "number" and intent.kinds & {"count", "money", "area"}:
+            fit += 0.15  # a bare number (a table cell) may be the quantity asked for
         unit_fits = intent.unit_fits(fact.unit)
         if unit_fits or (unit_fits is None and units and fact.unit in units):
             fit += 0.3

@@ -90,8 +90,8 @@ class Intent:
 
     def unit_fits(self, unit: str) -> bool | None:
         """Whether a figure's unit is the one asked for; None when the question names none."""
-        if not self.unit:
-            return None
+        if not self.unit or not unit:
+            return None  # a table cell often leaves its unit to another column
         if unit == self.unit or unit.endswith(self.unit) or unit.startswith(self.unit):
             return True
         return any(self.unit in family and unit in family for family in _UNIT_FAMILIES)

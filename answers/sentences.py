@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*")
+# A table passage holds one row per line: a row reads as a sentence.
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 _CLAUSE = re.compile(r"[^，,]+[，,]*")
 
 
@@ -31,7 +32,7 @@ def _pieces(pattern: re.Pattern[str], text: str, offset: int) -> list[Span]:
 
 
 def sentences(text: str) -> list[Span]:
-    """The sentences of a text, ended by 。！？ or ；."""
+    """The sentences of a text, ended by 。！？, ； or a line break."""
     return _pieces(_SENTENCE, text, 0)
 
 

@@ -16,8 +16,11 @@ from answers.model import Answer, Citation, Fact, ShortAnswer
 from retrieval.errors import (
     CorruptDocument,
     DocumentError,
+    DuplicateDocument,
     EmptyDocument,
+    NameClash,
     NoTextLayer,
+    TooLarge,
     UndecodableText,
     UnsupportedFormat,
 )
@@ -76,6 +79,9 @@ _REASONS_BY_ERROR: dict[type[DocumentError], str] = {
     NoTextLayer: "这是没有文字层的 PDF（可能是扫描件），无法提取文字",
     EmptyDocument: "文件里没有报告正文",
     CorruptDocument: "文件已损坏，或内容与扩展名不符",
+    TooLarge: "文件超过大小上限（20 MB）",
+    NameClash: "与已有的另一份报告重名",
+    DuplicateDocument: "与已加载的一份报告内容相同",
 }
 
 # The engine reports failures as English sentences; these keywords map them to Chinese.
@@ -86,7 +92,8 @@ _REASONS_BY_KEYWORD: tuple[tuple[tuple[str, ...], str], ...] = (
     (("too large", "too big", "exceeds", "size"), "文件超过大小上限（20 MB）"),
     (("empty", "no text", "no report"), _REASONS_BY_ERROR[EmptyDocument]),
     (("corrupt", "damaged", "invalid", "not a "), _REASONS_BY_ERROR[CorruptDocument]),
-    (("clash", "already exists", "duplicate", "same name"), "与已有的另一份报告重名"),
+    (("same report",), _REASONS_BY_ERROR[DuplicateDocument]),
+    (("clash", "already exists", "same name"), _REASONS_BY_ERROR[NameClash]),
     (("permission", "denied"), "没有读取该文件的权限"),
 )
 _UNKNOWN_REASON = "无法读取该文件"

@@ -196,8 +196,9 @@ class Engine:
         Raises DocumentError (nothing saved) for a bad type, size or content.
         """
         with self._ingest_lock:
+            loaded = {f.entry.document.content_hash: f.path.name for f in self.snapshot.load.files}
             path, document = save_upload(
-                self.settings.docs_dir, filename, content, self.max_upload_bytes
+                self.settings.docs_dir, filename, content, self.max_upload_bytes, loaded
             )
         return IngestReport(path.name, document.meta, self.reload())
 

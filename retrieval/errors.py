@@ -25,5 +25,17 @@ class CorruptDocument(DocumentError):
     """The file is damaged or is not what its extension says."""
 
 
+class TooLarge(DocumentError):
+    """An upload is larger than the limit."""
+
+
+class NameClash(DocumentError):
+    """A different document already has this name."""
+
+
+class DuplicateDocument(DocumentError):
+    """The same report is already loaded from another file."""
+
+
 class DocsFolderError(Exception):
     """The documents folder is missing, empty or unreadable."""

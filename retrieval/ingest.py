@@ -8,21 +8,20 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from retrieval.errors import DocumentError, UnsupportedFormat
+from retrieval.errors import (
+    DuplicateDocument,
+    EmptyDocument,
+    NameClash,
+    TooLarge,
+    UnsupportedFormat,
+)
 from retrieval.model import Document
 from retrieval.readers import SUPPORTED_SUFFIXES, read_bytes
 from retrieval.structure import build_document
 
 MAX_NAME_CHARS = 120
+_MB = 1024 * 1024
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
-
-
-class TooLarge(DocumentError):
-    """The upload is larger than the limit."""
-
-
-class NameClash(DocumentError):
-    """A different document already has this name."""
 
 
 def sanitize_name(name: str) -> str:
@@ -44,28 +43,35 @@ def check_upload(name: str, size: int, max_bytes: int) -> str:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise UnsupportedFormat(f"{safe}: unsupported format (supported: {supported})")
     if size > max_bytes:
-        raise TooLarge(f"{safe}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+        megabytes = size / _MB
+        raise TooLarge(f"{safe}: {megabytes:.1f} MB is over the {max_bytes // _MB} MB limit")
     if size == 0:
-        raise DocumentError(f"{safe}: the file is empty")
+        raise EmptyDocument(f"{safe}: the file is empty")
     return safe
 
 
-def _free_name(folder: Path, name: str, content: bytes) -> Path | None:
+def _free_name(folder: Path, name: str, content: bytes) -> tuple[Path, bool]:
     """Where to save: the name itself, or name-2, name-3… beside a different document.
 
-    None when a file with the same bytes is already there.
+    The flag is False when a file of that series already holds these very bytes.
     """
     stem, suffix = Path(name).stem, Path(name).suffix
     for attempt in range(1, 1000):
         candidate = folder / (name if attempt == 1 else f"{stem}-{attempt}{suffix}")
         if not candidate.exists():
-            return candidate
+            return candidate, True
         if candidate.read_bytes() == content:
-            return None
+            return candidate, False
     raise NameClash(f"{name}: too many documents with this name")
 
 
-def save_upload(folder: Path, name: str, content: bytes, max_bytes: int) -> tuple[Path, Document]:
+def save_upload(
+    folder: Path,
+    name: str,
+    content: bytes,
+    max_bytes: int,
+    loaded: dict[str, str] | None = None,
+) -> tuple[Path, Document]:
     """Check, parse and save an upload; nothing is written unless it parses as a report.
 
     The old file of the same name is never overwritten: a different document gets a new
@@ -75,11 +81,14 @@ def save_upload(folder: Path, name: str, content: bytes, max_bytes: int) -> tupl
     safe = check_upload(name, len(content), max_bytes)
     document = build_document(read_bytes(safe, content))
     if len(document.passages) <= 1:
-        raise DocumentError(f"{safe}: no report text found")
+        raise EmptyDocument(f"{safe}: no report text found")
     folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, safe, content)
-    if target is None:
-        return folder / safe, document
+    target, is_new = _free_name(folder, safe, content)
+    if not is_new:
+        return target, document
+    same = (loaded or {}).get(document.content_hash)
+    if same is not None:
+        raise DuplicateDocument(f"{safe}: the same report is already loaded from {same}")
     fd, temp = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

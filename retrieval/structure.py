@@ -153,6 +153,7 @@ class _Builder:
         self.parts_seen = 0
         self.part_has_subsections = False
         self.signature: list[str] = []
+        self.signature_page: int | None = None
 
     def add(self, text: str, block: Block) -> None:
         path = tuple(p for p in (self.part, self.subsection) if p)
@@ -249,6 +250,7 @@ class _Builder:
     def _closing(self, text: str, block: Block) -> bool:
         if _DATE_LINE.match(text) or (self._is_signature(text) and len(text) <= 30):
             self.signature.append(text)
+            self.signature_page = self.signature_page or block.page
             return True
         return False
 
@@ -268,7 +270,8 @@ class _Builder:
     def finish(self, content_hash: str) -> Document:
         if self.signature:
             self.part, self.subsection = SIGNATURE_SECTION, ""
-            self.add(" ".join(self.signature), Block(" ".join(self.signature)))
+            signature = " ".join(self.signature)
+            self.add(signature, Block(signature, self.signature_page))
         date = self.fields.get("date", "")
         if not date and self.signature and _DATE_LINE.match(self.signature[-1]):
             date = self.signature[-1]
