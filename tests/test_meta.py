@@ -1,0 +1,75 @@
+"""Meta tests: only bot.py may import telegram."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TELEGRAM_FREE_PACKAGES = ("retrieval", "answers", "config")
+
+
+def telegram_imports(source: str) -> list[int]:
+    """The lines of a module's source that import the `telegram` package."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute | ast.Name)
+            and getattr(node.func, "attr", getattr(node.func, "id", ""))
+            in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            names = [node.args[0].value]
+        else:
+            continue
+        if any(name == "telegram" or name.startswith("telegram.") for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def _modules() -> list[Path]:
+    return sorted(p for package in TELEGRAM_FREE_PACKAGES for p in (ROOT / package).rglob("*.py"))
+
+
+def test_the_packages_are_found() -> None:
+    names = {p.relative_to(ROOT).as_posix() for p in _modules()}
+    assert {"retrieval/engine.py", "answers/compose.py", "config/settings.py"} <= names
+
+
+@pytest.mark.parametrize("module", _modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_module_does_not_import_telegram(module: Path) -> None:
+    assert telegram_imports(module.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import telegram", [1]),
+        ("import os\nimport telegram.ext as ext", [2]),
+        ("from telegram import Bot", [1]),
+        ("from telegram.constants import ParseMode", [1]),
+        ("if TYPE_CHECKING:\n    from telegram import Update", [2]),
+        ("def f():\n    import telegram", [2]),
+        ("import importlib\nimportlib.import_module('telegram')", [2]),
+        ("__import__('telegram.ext')", [1]),
+        ("from answers.telegram import render", []),
+        ("from .telegram import render", []),
+        ("import telegramx\nimport python_telegram", []),
+        ("text = 'import telegram'", []),
+    ],
+)
+def test_telegram_imports_finds_every_form(source: str, expected: list[int]) -> None:
+    assert telegram_imports(source) == expected
+
+
+def test_bot_is_where_telegram_is_imported() -> None:
+    assert telegram_imports((ROOT / "bot.py").read_text(encoding="utf-8"))
