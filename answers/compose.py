@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -188,7 +189,10 @@ class Composer:
         """A passage's terms with their offsets, tokenized once per passage."""
         located = self._located_cache.get(row)
         if located is None:
-            located = self.tokenizer.located(self.index.passages[row].text)
+            # Sorted by start so a span's terms are a slice found by bisection.
+            located = sorted(
+                self.tokenizer.located(self.index.passages[row].text), key=lambda t: t[1]
+            )
             if len(self._located_cache) >= _CACHE_SIZE:
                 self._located_cache.clear()
             self._located_cache[row] = located
@@ -243,7 +247,15 @@ class Composer:
 
         idf_total = sum(c.idf for c in concepts) or 1.0
 
+        label_fits: dict[int, float] = {}
+
         def label_fit(fact: Fact) -> float:
+            key = id(fact)
+            if key not in label_fits:
+                label_fits[key] = _label_fit(fact)
+            return label_fits[key]
+
+        def _label_fit(fact: Fact) -> float:
             # Labels tell figures of one passage apart, so the rarer word decides (不予公开
             # over 信息) whatever its part of speech.
             terms = self._label_terms(fact.label)
@@ -254,9 +266,11 @@ class Composer:
             return cover + (joined / len(phrases) if phrases else 0.0)
 
         located = self._located(hit.index)
+        starts = [start for _, start, _ in located]
         best: tuple[float, Span, Fact | None] | None = None
         for span in _candidate_spans(hit.passage.text, intent.wants_figure):
-            span_terms = {t for t, a, b in located if a >= span.start and b <= span.end}
+            first, last = bisect_left(starts, span.start), bisect_left(starts, span.end)
+            span_terms = {t for t, _, end in located[first:last] if end <= span.end}
             cover = sum(c.weight * c.coverage(span_terms, span.text) for c in concepts) / total
             # A clause inherits some of its passage's subject (县公证处… 全年办理…1846件).
             cover = (1 - _CONTEXT_SHARE) * cover + _CONTEXT_SHARE * passage_cover

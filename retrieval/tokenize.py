@@ -9,15 +9,15 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
-
-import jieba
-import jieba.posseg
+from typing import TYPE_CHECKING, Protocol
 
 from config import QUESTION_WORDS, SYNONYMS, USER_DICT
 from retrieval.normalize import normalize, to_simplified
 
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import jieba
+    import jieba.posseg
+
 
 # Runs of punctuation and symbols carry nothing to rank on.
 _NOISE = re.compile(r"^[\W_]+$")
@@ -65,8 +65,11 @@ class JiebaTokenizer:
 
     @cached_property
     def _jieba(self) -> jieba.Tokenizer:
-        # Built on first use: loading jieba's dictionary takes a second that a start-up
-        # served entirely from the index cache should not pay.
+        # Imported and built on first use: jieba's dictionary takes a second to load, which
+        # a start-up served entirely from the index cache should not pay.
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
         segmenter = jieba.Tokenizer()
         with self._user_dict.open("rb") as handle:  # jieba leaves a path's file open
             segmenter.load_userdict(handle)
@@ -123,6 +126,8 @@ class JiebaTokenizer:
 
     @cached_property
     def _tagger(self) -> jieba.posseg.POSTokenizer:
+        import jieba.posseg  # reads jieba's tag table: only when a question needs it
+
         return jieba.posseg.POSTokenizer(self._jieba)
 
     def is_noun_phrase(self, text: str) -> bool:

@@ -6,28 +6,31 @@ is left to the structure step, which works on the text so every format is treate
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path, PurePath
+from typing import cast
 
 from retrieval.errors import CorruptDocument, DocumentError, EmptyDocument, UnsupportedFormat
 from retrieval.model import RawDocument
-from retrieval.readers.html import read_html
-from retrieval.readers.pdf import read_pdf
-from retrieval.readers.text import read_markdown, read_txt
-from retrieval.readers.word import read_docx
 
 __all__ = ["SUPPORTED_SUFFIXES", "read_bytes", "read_document"]
 
 logger = logging.getLogger(__name__)
 
-_READERS: dict[str, Callable[[str, bytes], RawDocument]] = {
-    ".txt": read_txt,
-    ".md": read_markdown,
-    ".html": read_html,
-    ".htm": read_html,
-    ".docx": read_docx,
-    ".pdf": read_pdf,
+Reader = Callable[[str, bytes], RawDocument]
+
+# Module and function of each format's reader. Imported on first use: trafilatura,
+# pdfminer and python-docx take a noticeable part of a second to import, which a
+# start-up served from the index cache should not pay.
+_READERS: dict[str, tuple[str, str]] = {
+    ".txt": ("text", "read_txt"),
+    ".md": ("text", "read_markdown"),
+    ".html": ("html", "read_html"),
+    ".htm": ("html", "read_html"),
+    ".docx": ("word", "read_docx"),
+    ".pdf": ("pdf", "read_pdf"),
 }
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_READERS)
@@ -63,13 +66,14 @@ def read_bytes(name: str, content: bytes) -> RawDocument:
         ) from exc
 
 
-def _reader_for(name: str) -> Callable[[str, bytes], RawDocument]:
+def _reader_for(name: str) -> Reader:
     """Pick the reader for a file name, or raise UnsupportedFormat."""
     suffix = PurePath(name).suffix.lower()
-    reader = _READERS.get(suffix)
-    if reader is None:
+    location = _READERS.get(suffix)
+    if location is None:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise UnsupportedFormat(
             f"{name}: unsupported file type {suffix or '(none)'}; use one of {supported}"
         )
-    return reader
+    module = importlib.import_module(f"{__name__}.{location[0]}")
+    return cast(Reader, getattr(module, location[1]))
