@@ -24,7 +24,9 @@ _CANDIDATE_PASSAGES = 12
 # Several reports fit "equally" when the runner-up scores at least this share of the best.
 _AMBIGUITY_RATIO = 0.85
 
-_PARTS_COVERAGE = 0.6
+# A word's inner words all found stand for most of it; one inner word for a share.
+_ALL_INNER = 0.8
+_ONE_INNER = 0.5
 _COMMON_UNKNOWN = 0.5
 _CONTEXT_SHARE = 0.3
 _CACHE_SIZE = 4096
@@ -32,6 +34,7 @@ _CACHE_SIZE = 4096
 _TRAILING = "，,；;、 "
 _INLINE_HEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。]{0,40}。?$")
 _GAP = "[^，。；、,;：:！？!?\\s]{0,3}"
+_YEAR_TERM = re.compile(r"^\d{4}年$")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 _FIGURE_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
@@ -39,25 +42,29 @@ _FIGURE_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 
 @dataclass(frozen=True, slots=True)
 class _Concept:
-    """One thing a question asks about: a term, or any of the reports' words for it.
+    """One thing a question asks about, and the report words that count for it.
 
-    A term no report holds may still be written with a few characters between its own
-    (县委书记 in 县委池芝发书记, 律所 in 律师事务所): `gapped` finds it so, and its parts
-    found apart count for less.
+    `options` pairs words that must all be present with the share of the concept they
+    stand for: the word itself or a synonym (1), its inner words (less). A word no
+    report holds may still be written with a few characters between its own (县委书记
+    in 县委池芝发书记): `gapped` finds it so.
     """
 
-    alternatives: tuple[tuple[str, ...], ...]
+    options: tuple[tuple[tuple[str, ...], float], ...]
     weight: float
     gapped: re.Pattern[str] | None = None
     idf: float = 0.0
     topical: bool = True
+    year: bool = False
 
     def coverage(self, terms: set[str] | frozenset[str], text: str) -> float:
+        """How much of the concept a text holds, from 0 to 1."""
         if self.gapped is not None and self.gapped.search(text):
             return 1.0
-        if any(all(t in terms for t in alternative) for alternative in self.alternatives):
-            return _PARTS_COVERAGE if self.gapped is not None else 1.0
-        return 0.0
+        return max(
+            (credit for option, credit in self.options if all(t in terms for t in option)),
+            default=0.0,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +109,8 @@ class Composer:
         intent = read_intent(normalize(question))
         doc_ids = self.router.route(question)
         concepts = self._concepts(terms, self.tokenizer.topicality(question), question)
-        query = [*terms, *(t for c in concepts for a in c.alternatives[1:] for t in a)]
+        extra = (t for c in concepts for option, _ in c.options[1:] for t in option)
+        query = [*terms, *(t for t in extra if t not in terms)]
         hits = self.index.search(query, _CANDIDATE_PASSAGES, doc_ids)
         if not hits:
             return Answer(question=question, found=False, answers=())
@@ -139,48 +147,61 @@ class Composer:
     def _concepts(
         self, terms: list[str], topicality: dict[str, float], question: str = ""
     ) -> list[_Concept]:
-        """The question's terms with their synonyms and weights.
+        """The question's words, each with the report words that count for it and a weight.
 
-        A term weighs its idf times its topicality: a noun the reports lack (护照) costs
-        a question its coverage, a colloquial verb they lack (收, 走) costs little.
-        A compound no report holds (县委书记) is dropped when the question's other terms
-        spell it out (县委, 书记): search mode yields both, and only the parts can match.
+        Search mode yields a word and the shorter words inside it (不动产登记 → 不动, 动产,
+        不动产, 登记): one concept stands for the outermost word so a long word does not
+        count five times, and its inner words found in a passage count for part of it.
+        A word weighs its idf times its topicality: a noun the reports lack (护照) costs a
+        question its coverage, a colloquial verb they lack (收, 走) costs little.
         """
         unique = list(dict.fromkeys(terms))
-        unknown = [t for t in unique if not self.index.has_term(t) and _CJK_WORD.match(t)]
-        parts_of = {t: tuple(p for p in unique if p != t and p in t) for t in unknown}
-        spelled_out = {p for parts in parts_of.values() for p in parts}
+        outer = [t for t in unique if not any(t != o and t in o for o in unique)]
         concepts = []
-        for term in unique:
-            if term in spelled_out and not parts_of.get(term):
-                continue
-            alternatives = [(term,)] + [
-                tuple(self.tokenizer(word)) for word in self.tokenizer.synonyms.get(term, ())
+        for term in outer:
+            known = self.index.has_term(term)
+            inner = tuple(p for p in unique if p != term and p in term and self.index.has_term(p))
+            options: list[tuple[tuple[str, ...], float]] = [((term,), 1.0)]
+            options += [
+                (tuple(self.tokenizer(word)), 1.0)
+                for word in self.tokenizer.synonyms.get(term, ())
             ]
-            known_parts = tuple(p for p in parts_of.get(term, ()) if self.index.has_term(p))
-            if known_parts:
-                alternatives.append(known_parts)
-            elif term in unknown:
+            gapped = None
+            if inner:
+                share = len(set("".join(inner))) / len(set(term))
+                options.append((inner, _ALL_INNER * share))
+                options += [((p,), _ONE_INNER * len(p) / len(term)) for p in inner]
+                if not known and _CJK_WORD.match(term):
+                    # Written with a few characters between its own (县委池芝发书记).
+                    gapped = re.compile(_GAP.join(map(re.escape, term)))
+            elif not known and _CJK_WORD.match(term):
                 # The question may be cut differently from the report (多少个乱点 → 个乱点,
-                # 评查查出来 → 评/查查): the report's words overlapping it stand for it.
-                alternatives.extend((w,) for w in self._overlapping_words(term, question))
-            weights = [
-                max(self.index.weight(t) for t in alternative)
-                for alternative in alternatives
-                if alternative and all(self.index.has_term(t) for t in alternative)
+                # 评查查出来 → 评/查查): the report's words overlapping it stand for part of it.
+                options += [((w,), share) for w, share in self._overlapping_words(term, question)]
+            options = [(o, credit) for o, credit in options if o]
+            known_options = [
+                max(self.index.weight(t) for t in option)
+                for option, credit in options
+                if credit >= 1.0 and all(self.index.has_term(t) for t in option)
             ]
-            idf = min(weights) if weights else self.index.weight(term)
-            if not weights and self.tokenizer.is_common_word(term):
-                # An everyday word the reports lack (出来, 后来) says little about the topic.
-                idf *= _COMMON_UNKNOWN
-            gapped = re.compile(_GAP.join(map(re.escape, term))) if term in parts_of else None
+            if known_options:
+                idf = min(known_options)
+            elif inner:
+                idf = max(self.index.weight(p) for p in inner)
+            else:
+                idf = self.index.weight(term)
+                if self.tokenizer.is_common_word(term):
+                    # An everyday word the reports lack (出来, 后来) says little.
+                    idf *= _COMMON_UNKNOWN
+            weight = topicality.get(term, 1.0)
             concepts.append(
                 _Concept(
-                    tuple(a for a in alternatives if a),
-                    idf * topicality.get(term, 1.0),
+                    tuple(options),
+                    idf * weight,
                     gapped,
                     idf,
-                    topicality.get(term, 1.0) >= 1.0,
+                    weight >= 1.0,
+                    bool(_YEAR_TERM.match(term)),
                 )
             )
         return concepts
@@ -207,22 +228,24 @@ class Composer:
             self._label_cache[label] = terms
         return terms
 
-    def _overlapping_words(self, term: str, question: str) -> list[str]:
-        """Indexed words of two to four characters that overlap `term` in the question."""
+    def _overlapping_words(self, term: str, question: str) -> list[tuple[str, float]]:
+        """Indexed words of two to four characters that overlap `term` in the question,
+        each with the share of `term` it overlaps."""
         text = compact(question).lower()
-        words: list[str] = []
+        found: dict[str, float] = {}
         position = text.find(term)
         while position >= 0:
-            low, high = max(0, position - 2), min(len(text), position + len(term) + 2)
+            term_end = position + len(term)
+            low, high = max(0, position - 2), min(len(text), term_end + 2)
             for start in range(low, high):
                 for end in range(start + 2, min(start + 4, high) + 1):
-                    overlaps = start < position + len(term) and end > position
+                    overlap = min(end, term_end) - max(start, position)
                     word = text[start:end]
-                    if overlaps and word != term and self.index.has_term(word):
-                        words.append(word)
+                    if overlap > 0 and word != term and self.index.has_term(word):
+                        found[word] = max(found.get(word, 0.0), overlap / len(term))
             position = text.find(term, position + 1)
         question_words = self.tokenizer.question_words
-        return [w for w in dict.fromkeys(words) if w not in question_words]
+        return [(w, share) for w, share in found.items() if w not in question_words]
 
     def _choose(
         self,
@@ -271,7 +294,15 @@ class Composer:
         for span in _candidate_spans(hit.passage.text, intent.wants_figure):
             first, last = bisect_left(starts, span.start), bisect_left(starts, span.end)
             span_terms = {t for t, _, end in located[first:last] if end <= span.end}
-            cover = sum(c.weight * c.coverage(span_terms, span.text) for c in concepts) / total
+            # A year is said once at the head of a sentence or paragraph, not in each
+            # clause: the passage and the figure's qualifier answer for it.
+            cover = (
+                sum(
+                    c.weight * (1.0 if c.year else c.coverage(span_terms, span.text))
+                    for c in concepts
+                )
+                / total
+            )
             # A clause inherits some of its passage's subject (县公证处… 全年办理…1846件).
             cover = (1 - _CONTEXT_SHARE) * cover + _CONTEXT_SHARE * passage_cover
             figure, fit = _best_figure(facts, span, intent, label_fit)
@@ -373,6 +404,8 @@ def _best_figure(
             fit += 0.6
         if fact.kind in intent.kinds:
             fit += 0.3
+            if intent.about_document:
+                fit += 0.5  # 哪天发布: of the header's fields, the date answers
         elif fact.kind == "number" and intent.kinds & {"count", "money", "area"}:
             fit += 0.15  # a bare number (a table cell) may be the quantity asked for
         unit_fits = intent.unit_fits(fact.unit)

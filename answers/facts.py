@@ -334,6 +334,8 @@ _DAY = rf"{_D}{{1,2}}(?:[日号]|(?![0-9０-９\u4e00-\u9fff]))"
 _DATE = (
     rf"(?:(?:19|20){_D}{{2}}|[〇零一二三四五六七八九]{{4}})年(?:{_D}{{1,2}}月(?:{_DAY})?)?"
     rf"|(?<![0-9０-９]){_D}{{1,2}}月(?:{_DAY})?"
+    # An ISO date (2021-01-05), as metadata headers write the date of a document.
+    rf"|(?<![0-9０-９-])(?:19|20){_D}{{2}}-{_D}{{1,2}}-{_D}{{1,2}}(?![0-9０-９-])"
 )
 _DATE_SUFFIX = _alternation(_DATE_SUFFIXES)
 
@@ -361,7 +363,8 @@ _MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"\s*{_D}+\s*号"
         ),
     ),
-    ("date_part", re.compile(rf"{_D}{{4}}[-/.]{_D}{{1,2}}[-/.]{_D}{{1,2}}")),
+    # Dates written with / or . (2021/01/05) are left to the audit; ISO dates are figures.
+    ("date_part", re.compile(rf"{_D}{{4}}[/.]{_D}{{1,2}}[/.]{_D}{{1,2}}")),
     ("time", re.compile(rf"(?<![0-9]){_D}{{1,2}}[:：]{_D}{{2}}(?:[:：]{_D}{{2}})?")),
     (
         "list_marker",

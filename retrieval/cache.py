@@ -21,7 +21,7 @@ from retrieval.model import Document
 logger = logging.getLogger(__name__)
 
 # Bump when the document model, the parser or the fact extractor changes what they produce.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ class DocumentMeta:
     publisher: str = ""
     date: str = ""
     index_number: str = ""
+    published: str = ""
     source: str = ""
     format: str = ""
 

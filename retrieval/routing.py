@@ -16,7 +16,10 @@ from retrieval.normalize import compact
 
 # Administrative suffixes people drop when naming a place (桐溪县 → 桐溪).
 _PLACE = re.compile(r"^(.{2,8}?)(自治县|自治州|特别行政区|县|市|区|省|镇|乡|旗)(人民政府)?$")
+_PLACE_AT_START = re.compile(r"^(\D{2,6}?)(自治县|自治州|县|市|区|旗)")
 _YEAR = re.compile(r"^\d{4}年$")
+# 文号 brackets come in several forms: 〔2021〕, [2021], ［2021］, 【2021】.
+_BRACKETS = str.maketrans("〔［【〕］】", "[[[]]]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +41,16 @@ class Router:
         per_doc = [(meta.doc_id, _keys(meta, tokenize)) for meta in documents]
         shared = Counter(k for _, keys in per_doc for k in keys)
         total = len(per_doc)
-        places = {
-            term
-            for meta in documents
-            for field in (meta.title, meta.publisher)
-            for term in tokenize(field)
-            if _PLACE.match(term)
-        }
-        places |= {match.group(1) for p in places if (match := _PLACE.match(p))}
+        places: set[str] = set()
+        for meta in documents:
+            for field in (meta.title, meta.publisher):
+                # Read the place off the start of the text, not off jieba's words: an
+                # unknown county name may be cut in two (梅林县 → 梅林, 县).
+                match = _PLACE_AT_START.match(compact(field))
+                if match:
+                    places |= {match.group(1) + match.group(2), match.group(1)}
+                places |= {t for t in tokenize(field) if _PLACE.match(t)}
+        places |= {match.group(1) for p in list(places) if (match := _PLACE.match(p))}
         return cls(
             tuple(
                 (doc_id, frozenset(k for k in keys if shared[k] < total))
@@ -56,7 +61,7 @@ class Router:
 
     def route(self, question: str) -> frozenset[str] | None:
         """The documents a question names, or None when it names none (or every one)."""
-        text = compact(question)
+        text = _key(question)
         scores = {doc_id: sum(len(k) for k in keys if k in text) for doc_id, keys in self.keys}
         best = max(scores.values(), default=0)
         if best == 0:
@@ -65,8 +70,16 @@ class Router:
         return None if len(chosen) == len(scores) else chosen
 
 
+def _key(text: str) -> str:
+    return compact(text).translate(_BRACKETS)
+
+
 def _keys(meta: DocumentMeta, tokenize: Callable[[str], list[str]]) -> set[str]:
     keys: set[str] = set()
+    for field in (meta.title, meta.publisher):
+        match = _PLACE_AT_START.match(compact(field))
+        if match:
+            keys |= {match.group(1) + match.group(2), match.group(1)}
     for field in (meta.title, meta.publisher):
         for term in tokenize(field):
             if len(term) < 2 or (term.isdigit() and not _YEAR.match(term)):
@@ -76,5 +89,5 @@ def _keys(meta: DocumentMeta, tokenize: Callable[[str], list[str]]) -> set[str]:
             if place:
                 keys.add(place.group(1))
     if meta.doc_number:
-        keys.add(compact(meta.doc_number))
-    return {compact(k) for k in keys}
+        keys.add(meta.doc_number)
+    return {_key(k) for k in keys}

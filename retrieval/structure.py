@@ -29,6 +29,7 @@ _META_KEYS = {
 }
 _META_LINE = re.compile(r"^[•·\-*\s]*([^:：]{2,12}?)\s*[:：]\s*(.+)$")
 _DOC_NUMBER = re.compile(r"\S{1,12}?[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
+_PUBLISHED = re.compile(r"(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?)")
 _SOURCE_LINE = re.compile(r"^(来源|发布时间|时间|作者|浏览次数)\s*[:：]")
 _PART = re.compile(rf"^([{_NUMERALS}]{{1,3}})?\s*[、.．]\s*(\S.*)$")
 _SUBSECTION = re.compile(rf"^[（(]\s*([{_NUMERALS}]{{1,3}})\s*[）)]\s*(.*)$")
@@ -151,7 +152,7 @@ class _Builder:
         self.part = ""
         self.subsection = ""
         self.parts_seen = 0
-        self.part_has_subsections = False
+        self.inline_subsection = False
         self.signature: list[str] = []
         self.signature_page: int | None = None
 
@@ -177,9 +178,11 @@ class _Builder:
                 self.fields.setdefault(meta[0], meta[1])
                 continue
             if _SOURCE_LINE.match(text):
-                date = re.search(r"\d{4}-\d{1,2}-\d{1,2}", text)
-                if date:
-                    self.fields.setdefault("date", date.group(0))
+                # 来源:清流县公开办 时间:2021-01-05 16:23 — when the page was published.
+                published = _PUBLISHED.search(text)
+                if published:
+                    self.fields.setdefault("published", published.group(1))
+                    self.fields.setdefault("date", published.group(1)[:10])
                 continue
             number = _DOC_NUMBER.fullmatch(text)
             if number:
@@ -219,10 +222,10 @@ class _Builder:
             if sub:
                 self._subsection(sub.group(1), sub.group(2), block)
                 continue
-            if self.part_has_subsections and self.subsection and _SHORTCOMINGS.search(text):
+            if self.inline_subsection and _SHORTCOMINGS.search(text):
                 # A paragraph without a marker after a part's subsections closes the report.
                 self.part, self.subsection = SHORTCOMINGS_SECTION, ""
-                self.part_has_subsections = False
+                self.inline_subsection = False
             self.add(text, block)
 
     def _part_heading(self, text: str) -> bool:
@@ -232,7 +235,12 @@ class _Builder:
             # Restore lost numerals (`、坚持严格规范…`) from the order of the parts.
             self.parts_seen = _numeral_value(numeral) if numeral else self.parts_seen + 1
             self.part = _heading(f"{_numeral(self.parts_seen)}、{match.group(2)}")
-        elif _is_short_heading(text) and len(text) <= 16 and not _DATE_LINE.match(text):
+        elif (
+            _is_short_heading(text)
+            and len(text) <= 16
+            and not _DATE_LINE.match(text)
+            and not _SUBSECTION.match(text)
+        ):
             # An unnumbered short line (`2021年工作思路`) opens a chapter of its own.
             if self._is_signature(text):
                 return False
@@ -240,7 +248,7 @@ class _Builder:
         else:
             return False
         self.subsection = ""
-        self.part_has_subsections = False
+        self.inline_subsection = False
         return True
 
     def _is_signature(self, text: str) -> bool:
@@ -261,10 +269,12 @@ class _Builder:
         if end is None and len(rest) <= _HEADING_MAX:
             # A heading on a line of its own: the paragraphs below belong to it.
             self.subsection = _heading(marker + title)
-            self.part_has_subsections = True
+            self.inline_subsection = False
             return
         self.subsection = _heading(marker + title) if len(title) <= _HEADING_MAX else marker
-        self.part_has_subsections = True
+        # Subsections written inline each open their own paragraph, so an unmarked
+        # paragraph after them closes the part (the shortcomings paragraph).
+        self.inline_subsection = True
         self.add(_clean(block.text), block)
 
     def finish(self, content_hash: str) -> Document:
@@ -283,6 +293,7 @@ class _Builder:
             or next((s for s in self.signature if not _DATE_LINE.match(s)), ""),
             date=date,
             index_number=self.fields.get("index_number", ""),
+            published=self.fields.get("published", ""),
             source=self.raw.source,
             format=self.raw.format,
         )
@@ -301,6 +312,7 @@ def _metadata_passage(meta: DocumentMeta) -> Passage:
         ("文号", meta.doc_number),
         ("发布机构", meta.publisher),
         ("成文日期", meta.date),
+        ("发布时间", meta.published),
         ("索引号", meta.index_number),
     )
     text = "；".join(f"{name}：{value}" for name, value in fields if value)

@@ -73,6 +73,10 @@ class JiebaTokenizer:
         segmenter = jieba.Tokenizer()
         with self._user_dict.open("rb") as handle:  # jieba leaves a path's file open
             segmenter.load_userdict(handle)
+        for word in self.question_words:
+            if len(word) > 1:
+                # Cut as one word (哪天, not 哪 + 天) so the whole of it is dropped.
+                segmenter.add_word(word)
         return segmenter
 
     @cached_property
@@ -93,7 +97,7 @@ class JiebaTokenizer:
     @cached_property
     def fingerprint(self) -> str:
         """A digest of every setting that changes the terms, for index caches."""
-        digest = hashlib.sha256(b"jieba-search-hmm-v2")
+        digest = hashlib.sha256(b"jieba-search-hmm-v3")
         for path in (self._user_dict, self._question_words_path, self._synonyms_path):
             digest.update(path.read_bytes())
         return digest.hexdigest()[:16]
@@ -105,19 +109,31 @@ class JiebaTokenizer:
     def located(self, text: str) -> list[tuple[str, int, int]]:
         """Terms of a text with where each stands in it: (term, start, end)."""
         folded, origin = _fold(text)
+        return [(w, origin[a], origin[b]) for w, a, b in self._folded_terms(folded)]
+
+    def _folded_terms(self, folded: str) -> list[tuple[str, int, int]]:
         tokens = self._jieba.tokenize(folded, mode="search", HMM=True)
         kept = [(w, a, b) for w, a, b in tokens if w.strip() and not _NOISE.match(w)]
-        return [(w, origin[a], origin[b]) for w, a, b in _merge_dates(kept)]
+        return list(_merge_dates(kept))
 
     def question_terms(self, question: str) -> list[str]:
         """Terms of a question: the document terms less the question words.
 
-        Question words are dropped as whole words before search mode splits them, so
-        有没有 goes entirely rather than leaving 没有 behind.
+        The question is cut whole, as a document is, and question words are dropped with
+        every term inside them (有没有 goes entirely, not leaving 没有 behind).
         """
-        words = self._jieba.cut(normalize(question).lower(), HMM=True)
-        kept = " ".join(w for w in words if w.strip() and w not in self.question_words)
-        return [t for t in self(kept) if t not in self.question_words]
+        folded, _ = _fold(question)
+        spans = [
+            (start, end)
+            for word, start, end in self._jieba.tokenize(folded, HMM=True)
+            if word in self.question_words
+        ]
+        return [
+            term
+            for term, start, end in self._folded_terms(folded)
+            if term not in self.question_words
+            and not any(low <= start and end <= high for low, high in spans)
+        ]
 
     def is_common_word(self, word: str) -> bool:
         """Whether a word is frequent in general Chinese (出来, 后来, 没有), by jieba's counts."""

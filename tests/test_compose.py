@@ -58,19 +58,16 @@ FIGURE_QUESTIONS = [
         "便民热线一年接了多少诉求",
         "12345",
         "3531件",
-        marks=pytest.mark.xfail(strict=True, reason=_YEAR_WORD_BUG),
     ),
     pytest.param(
         "扫黑除恶抓了多少嫌疑人",
         "扫黑除恶",
         "118人",
-        marks=pytest.mark.xfail(strict=True, reason=_SUBJECT_BUG),
     ),
     pytest.param(
         "不动产登记发证现在平均几天",
         "放管服",
         "1.31天",
-        marks=pytest.mark.xfail(strict=True, reason=_COMPOUND_BUG),
     ),
 ]
 
@@ -124,14 +121,6 @@ def test_short_answer_is_a_clause_not_the_whole_passage(engine: Engine) -> None:
         "   ",
         pytest.param(
             "清流县有哪些旅游景点",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "bug: answered from 文体和旅游 (coverage 0.6): 旅游景点 is not in the index, "
-                    "its parts 旅游 and 景点 are dropped as spelled out, and _concepts keeps only "
-                    "the known part 旅游 as an alternative, so the unknown 景点 costs nothing"
-                ),
-            ),
         ),
     ],
 )
@@ -213,25 +202,10 @@ def test_lookup_by_number_returns_that_figure(
         pytest.param(
             "发布单位是哪个",
             "发布机构：清流县人民政府",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "bug: 发布单位 is not read as a question about the document "
-                    "(answers.intent._ABOUT_DOCUMENT), so a 政务公开 passage on 信息发布 "
-                    "outranks the metadata passage"
-                ),
-            ),
         ),
         pytest.param(
             "这份报告哪天发布的",
-            "成文日期：2021-01-05",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "bug: a 哪天发布 question (which _ABOUT_DOCUMENT names) is refused or shows "
-                    "the metadata's 发布机构 sentence instead of 成文日期: 发布 matches 发布机构"
-                ),
-            ),
+            "发布时间：2021-01-05 16:23",
         ),
     ],
 )
@@ -255,7 +229,6 @@ def test_question_about_the_document_answers_from_its_metadata(
             "梅林县群众诉求收到多少件",
             MEILIN_TITLE,
             "2846件",
-            marks=pytest.mark.xfail(strict=True, reason=_PLACE_BUG),
         ),
         ("梅林县全年收到多少件群众诉求", MEILIN_TITLE, "2846件"),
         ("梅林县调解中心有几个驻会调解员", MEILIN_TITLE, "6人"),

@@ -236,7 +236,7 @@ def categories(text: str) -> list[tuple[str, str]]:
             id="index",
         ),
         pytest.param(
-            "时间:2021-01-05 16:23",
+            "时间:2021/01/05 16:23",
             [
                 ("2021", "date_part"),
                 ("01", "date_part"),
@@ -380,3 +380,16 @@ def test_audit_leaves_no_run_of_the_report_unclassified() -> None:
             assert item.text[run.start : run.end] == run.text
         facts = extract_facts(item)
         assert {run.fact for run in runs if run.fact} == set(facts)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("成文日期：2021-01-05", [("2021-01-05", "date")]),
+        ("发布时间：2021-1-5 16:23", [("2021-1-5", "date")]),
+        ("索引号：SM05100-0100-2021-00001", []),
+    ],
+)
+def test_an_iso_date_is_a_date_fact(text: str, expected: list[tuple[str, str]]) -> None:
+    actual = [(f.raw, f.kind) for f in extract_facts(passage(text))]
+    assert actual == expected

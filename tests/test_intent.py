@@ -98,13 +98,6 @@ def test_years_and_numbers(
         "成文日期",
         pytest.param(
             "发布单位是哪个",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "bug: answers.intent._ABOUT_DOCUMENT knows 发布机构 and 发文机关 "
-                    "but not 发布单位"
-                ),
-            ),
         ),
     ],
 )

@@ -96,7 +96,7 @@ def _expected_passages(report: ReportText) -> list[tuple[tuple[str, ...], str]]:
     """The passages every format must give, read off the report text."""
     header = (
         f"标题：{TITLE}；文号：{DOC_NUMBER}；发布机构：清流县人民政府；成文日期：2021-01-05；"
-        "索引号：SM05100-0100-2021-00001"
+        "发布时间：2021-01-05 16:23；索引号：SM05100-0100-2021-00001"
     )
     # The preamble as cut: the 文号 and source lines (header), a chapter heading, a paragraph.
     preamble_heading, preamble = report.preamble[-2:]

@@ -47,13 +47,6 @@ def router(tokenizer: JiebaTokenizer) -> Router:
         pytest.param(
             "桐政[2021]5号说了什么",
             {"tongxi"},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "bug: a 文号 typed with keyboard brackets ([2021] or (2021)) does not "
-                    "route: retrieval.normalize.compact does not fold 〔〕 and [] together"
-                ),
-            ),
             id="文号 with keyboard brackets",
         ),
     ],
@@ -86,7 +79,7 @@ def test_places_hold_both_forms_of_each_county(router: Router) -> None:
 
 def test_keys_shared_by_every_report_are_dropped(router: Router) -> None:
     keys = dict(router.keys)
-    assert {"桐溪县", "桐溪", "桐政〔2021〕5号"} <= keys["tongxi"]
+    assert {"桐溪县", "桐溪", "桐政[2021]5号"} <= keys["tongxi"]  # brackets folded
     assert not (keys["tongxi"] & keys["qingliu"])
     assert "2020年" not in keys["tongxi"] | keys["qingliu"]
 
@@ -119,13 +112,6 @@ def test_county_name_jieba_cuts_in_two_still_routes(tokenizer: JiebaTokenizer) -
     assert router.route("梅林的群众诉求有多少件") == frozenset({"meilin"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: jieba cuts 梅林县 into 梅林 + 县, and Router.build only takes a place from a "
-        "single token ending in 县/市/区…, so 梅林 is not a place and stays a question term"
-    ),
-)
 def test_places_hold_a_county_name_jieba_cuts_in_two(tokenizer: JiebaTokenizer) -> None:
     router = Router.build([QINGLIU, MEILIN], tokenizer)
     assert {"梅林县", "梅林"} <= router.places

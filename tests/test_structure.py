@@ -174,7 +174,8 @@ def test_bundled_paragraph_zero_is_the_metadata(bundled_document: Document) -> N
     assert first.section_path == (METADATA_SECTION,)
     assert first.text == (
         "标题：清流县2020年法治政府建设情况报告；文号：清政文〔2021〕1号；"
-        "发布机构：清流县人民政府；成文日期：2021-01-05；索引号：SM05100-0100-2021-00001"
+        "发布机构：清流县人民政府；成文日期：2021-01-05；发布时间：2021-01-05 16:23；"
+        "索引号：SM05100-0100-2021-00001"
     )
 
 
@@ -265,7 +266,6 @@ _OWN_LINE_BUG = (
     [
         pytest.param(
             "（一）优化审批",
-            marks=pytest.mark.xfail(strict=True, reason=_OWN_LINE_BUG),
             id="short",
         ),
         pytest.param("（一）持续优化行政审批服务流程提升群众办事体验", id="long"),
@@ -290,14 +290,6 @@ def test_subsection_heading_on_its_own_line(heading: str) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: under a subsection heading on its own line, a body paragraph that mentions "
-        "问题/不足/差距/短板/弱项 is moved to 存在的问题和不足 (_Builder.body treats every "
-        "unmarked paragraph after a subsection as the closing shortcomings paragraph)"
-    ),
-)
 def test_paragraph_mentioning_problems_under_own_line_heading_stays_in_its_subsection() -> None:
     heading = "（一）持续优化行政审批服务流程提升群众办事体验"
     document = build_document(

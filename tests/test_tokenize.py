@@ -127,17 +127,9 @@ _SAME_PHRASES = [
     "群众满意率99.80%",
     pytest.param(
         "打掉涉黑犯罪组织1个",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "bug: question_terms re-segments each jieba.cut word on its own, and HMM "
-                "splits words it only found in context: 打掉 → 打, 掉 (also 不出 → 不, 出)"
-            ),
-        ),
     ),
     pytest.param(
         "做到小事不出村",
-        marks=pytest.mark.xfail(strict=True, reason="bug: 不出 → 不, 出, as 打掉 above"),
     ),
 ]
 
