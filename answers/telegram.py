@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from answers.model import Answer, Citation, Fact, ShortAnswer
+from answers.render import citation_line as plain_citation_line
 from retrieval.errors import (
     CorruptDocument,
     DocumentError,
@@ -109,18 +110,8 @@ def with_figure(text: str, figure: str) -> str:
 
 
 def citation_line(citation: Citation) -> str:
-    """Render `《title》 文号 · part › subsection · 第N段 · 第P页` as escaped HTML."""
-    meta = citation.document
-    head = f"《{meta.title}》"
-    if meta.doc_number:
-        head += f" {meta.doc_number}"
-    parts = [head]
-    if citation.section_path:
-        parts.append(" › ".join(citation.section_path))
-    parts.append(f"第{citation.paragraph}段")
-    if citation.page:
-        parts.append(f"第{citation.page}页")
-    return html.escape(" · ".join(parts))
+    """The citation line of `answers.render`, escaped for Telegram HTML."""
+    return html.escape(plain_citation_line(citation))
 
 
 def _short_answer(short: ShortAnswer, number: int | None, label: bool) -> str:
