@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -486,3 +487,35 @@ def test_webhook_without_a_secret_is_a_clear_error(tmp_path: Path) -> None:
     settings = _settings(tmp_path, tmp_path / "data", "http://unused")
     with pytest.raises(MissingSetting, match="REPORTQA_WEBHOOK_SECRET"):
         serve(settings, webhook_url="https://bot.example.org/reportqa")
+
+
+async def test_reportqa_serve_process_answers_through_the_configured_api_root(
+    tmp_path: Path,
+) -> None:
+    """The console script itself, configured only by environment, against the fake API."""
+    script = shutil.which("reportqa")
+    assert script is not None, "reportqa is not installed"
+    with FakeBotApi().running() as fake:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("REPORTQA_")},
+            "REPORTQA_TELEGRAM_API_ROOT": fake.root,
+            "REPORTQA_TELEGRAM_TOKEN": TOKEN,
+            "REPORTQA_ADMIN_IDS": str(ADMIN),
+            "REPORTQA_DATA_DIR": str(tmp_path / "data"),
+        }
+        process = await asyncio.create_subprocess_exec(
+            script,
+            "serve",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            mark = fake.send_text(FIGURE_QUESTION, CITIZEN)
+            (reply,) = await fake.wait_for("sendMessage", after=mark, timeout=60)
+        finally:
+            process.terminate()
+            _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert "<b>3531件</b>" in reply.params["text"]
+    assert TOKEN not in stderr.decode("utf-8", "replace")
