@@ -418,8 +418,13 @@ def _best_figure(
         if intent.years and fact.qualifier:
             # 分别 lists give each figure its own year: pick the year asked about.
             fit += 0.3 if any(year in fact.qualifier for year in intent.years) else -0.3
-        # Among figures that fit alike, the one whose label names what is asked wins.
-        fit += 0.2 * label_fit(fact)
+        # Among figures that fit alike, the one whose label names what is asked wins; a
+        # figure whose label shares nothing with the question counts a different thing
+        # (办结率100% beside 满意度) and is not shown as the answer.
+        named = label_fit(fact)
+        if named == 0 and not (intent.numbers or intent.about_document):
+            continue
+        fit += 0.2 * named
         if fit > best[0]:
             best = (fit, fact)
     return best[1], min(best[0], 1.0)
