@@ -103,12 +103,15 @@ class Composer:
 
     def answer(self, question: str, top_k: int = 3) -> Answer:
         """The best short answers to a question, or found=False when nothing covers it."""
-        terms = [t for t in self.tokenizer.question_terms(question) if t not in self.router.places]
+        # The place a question names picks the report (routing); it says nothing about
+        # which passage answers, and jieba may leave its 县 behind as a word.
+        asked = self.router.without_places(question)
+        terms = [t for t in self.tokenizer.question_terms(asked) if t not in self.router.places]
         if not terms:
             return Answer(question=question, found=False, answers=())
         intent = read_intent(normalize(question))
         doc_ids = self.router.route(question)
-        concepts = self._concepts(terms, self.tokenizer.topicality(question), question)
+        concepts = self._concepts(terms, self.tokenizer.topicality(asked), asked)
         extra = (t for c in concepts for option, _ in c.options[1:] for t in option)
         query = [*terms, *(t for t in extra if t not in terms)]
         hits = self.index.search(query, _CANDIDATE_PASSAGES, doc_ids)
@@ -168,8 +171,8 @@ class Composer:
             ]
             gapped = None
             if inner:
-                share = len(set("".join(inner))) / len(set(term))
-                options.append((inner, _ALL_INNER * share))
+                if len(inner) > 1 and set("".join(inner)) >= set(term):
+                    options.append((inner, _ALL_INNER))  # 不动产 + 登记 spell 不动产登记
                 options += [((p,), _ONE_INNER * len(p) / len(term)) for p in inner]
                 if not known and _CJK_WORD.match(term):
                     # Written with a few characters between its own (县委池芝发书记).
@@ -200,7 +203,7 @@ class Composer:
                     idf * weight,
                     gapped,
                     idf,
-                    weight >= 1.0,
+                    weight >= 1.0 and not _YEAR_TERM.match(term),
                     bool(_YEAR_TERM.match(term)),
                 )
             )
@@ -290,10 +293,16 @@ class Composer:
 
         located = self._located(hit.index)
         starts = [start for _, start, _ in located]
+        metadata = hit.passage.section_path == (METADATA_SECTION,)
         best: tuple[float, Span, Fact | None] | None = None
         for span in _candidate_spans(hit.passage.text, intent.wants_figure):
-            first, last = bisect_left(starts, span.start), bisect_left(starts, span.end)
-            span_terms = {t for t, _, end in located[first:last] if end <= span.end}
+            if metadata:
+                # A header field is asked for by its name (文号, 发布机构): the name is
+                # what the question covers, the value is the answer.
+                span_terms = set(self._label_terms(span.text.partition("：")[0]))
+            else:
+                first, last = bisect_left(starts, span.start), bisect_left(starts, span.end)
+                span_terms = {t for t, _, end in located[first:last] if end <= span.end}
             # A year is said once at the head of a sentence or paragraph, not in each
             # clause: the passage and the figure's qualifier answer for it.
             cover = (
@@ -422,7 +431,7 @@ def _best_figure(
         # figure whose label shares nothing with the question counts a different thing
         # (办结率100% beside 满意度) and is not shown as the answer.
         named = label_fit(fact)
-        if named == 0 and not (intent.numbers or intent.about_document):
+        if named == 0 and not (intent.numbers or intent.about_document or unit_fits):
             continue
         fit += 0.2 * named
         if fit > best[0]:

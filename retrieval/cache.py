@@ -8,11 +8,13 @@ and rebuilt, never trusted.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import pickle
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from answers.model import Fact
@@ -20,7 +22,7 @@ from retrieval.model import Document
 
 logger = logging.getLogger(__name__)
 
-# Bump when the document model, the parser or the fact extractor changes what they produce.
+# Bump when the format of an entry changes; code changes are caught by code_fingerprint.
 CACHE_VERSION = "2"
 
 
@@ -33,11 +35,40 @@ class CachedDocument:
     facts: tuple[tuple[Fact, ...], ...]
 
 
+# The modules whose code decides what an entry holds: a change to any of them (a fixed
+# parser, a new fact rule) makes every entry stale without anyone bumping a version.
+_PRODUCERS = (
+    "retrieval.readers",
+    "retrieval.structure",
+    "retrieval.model",
+    "answers.facts",
+    "answers.numerals",
+    "answers.model",
+)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the source of the modules that produce cache entries."""
+    digest = hashlib.sha256()
+    for name in _PRODUCERS:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        origin = Path(spec.origin)
+        sources = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
+        for source in sources:
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cache_key(content: bytes, source: str, fingerprint: str) -> str:
-    """The key of a file's entry: its bytes, its name and the tokenizer's settings."""
+    """The key of a file's entry: its bytes, its name, the tokenizer's settings and the
+    code that reads and analyses it."""
     digest = hashlib.sha256(content)
     digest.update(b"\0" + source.encode("utf-8") + b"\0" + fingerprint.encode("ascii"))
     digest.update(b"\0" + CACHE_VERSION.encode("ascii"))
+    digest.update(b"\0" + code_fingerprint().encode("ascii"))
     return digest.hexdigest()
 
 

@@ -59,6 +59,12 @@ class Router:
             frozenset(places),
         )
 
+    def without_places(self, question: str) -> str:
+        """The question with the place names of the documents blanked out."""
+        for place in sorted(self.places, key=len, reverse=True):
+            question = question.replace(place, " ")
+        return question
+
     def route(self, question: str) -> frozenset[str] | None:
         """The documents a question names, or None when it names none (or every one)."""
         text = _key(question)

@@ -51,6 +51,7 @@ _LEFTOVERS = (
 _NOTES = re.compile(r"^[（(]\s*此件[^）)]*[）)]$")
 _SHORTCOMINGS = re.compile(r"不足|短板|弱项|差距|问题")
 _HEADING_MAX = 40
+_SITE_SUFFIX = re.compile(r"\s*[_｜|]\s*|\s+[-—–]\s+")
 _ASCII_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）"})
 SHORTCOMINGS_SECTION = "存在的问题和不足"
 METADATA_SECTION = "文件信息"
@@ -104,6 +105,11 @@ def _clean(text: str) -> str:
 def _heading(text: str) -> str:
     """A heading as shown in citations: half-width punctuation made full-width."""
     return _clean(text).translate(_ASCII_TO_FULL).rstrip("。.")
+
+
+def _page_title(hint: str) -> str:
+    """A page title without the site name after it (…报告_桐溪县人民政府网)."""
+    return _SITE_SUFFIX.split(_clean(hint))[0].strip()
 
 
 def _numeral(index: int) -> str:
@@ -188,7 +194,15 @@ class _Builder:
             if number:
                 self.fields.setdefault("doc_number", text)
                 continue
-            if not self.title and _is_short_heading(text) and self._looks_like_title(text):
+            hint = _page_title(self.raw.title_hint)
+            if (
+                not self.title
+                and _is_short_heading(text)
+                and self._looks_like_title(text)
+                # A page's own title (h1, <title>) decides: a short line that is not it
+                # (2020年法治政府建设工作情况) is the first chapter, not the title.
+                and (not hint or hint in text or text in hint)
+            ):
                 self.title = text
                 continue
             return index
@@ -206,7 +220,13 @@ class _Builder:
             if text.startswith(_LEFTOVERS):
                 break
             if block.rows:
-                # A table keeps its caption (表1 …) as its first line, not as a heading.
+                # A table keeps its caption (表1 …) as its first line, not as a heading;
+                # a first row of one cell spanning the table is a caption too.
+                rows = block.rows
+                if len(rows) > 1 and sum(1 for cell in rows[0] if cell) == 1:
+                    caption = caption or next(cell for cell in rows[0] if cell)
+                    rows = rows[1:]
+                    block = Block("\n".join(" | ".join(row) for row in rows), block.page, rows)
                 self.add("\n".join(filter(None, (caption, block.text))), block)
                 caption = ""
                 continue
@@ -287,7 +307,7 @@ class _Builder:
             date = self.signature[-1]
         meta = DocumentMeta(
             doc_id=self.doc_id,
-            title=self.title or self.raw.title_hint or self.raw.source,
+            title=self.title or _page_title(self.raw.title_hint) or self.raw.source,
             doc_number=self.fields.get("doc_number", ""),
             publisher=self.fields.get("publisher", "")
             or next((s for s in self.signature if not _DATE_LINE.match(s)), ""),

@@ -238,3 +238,13 @@ def test_an_unwritable_data_dir_only_logs_a_warning(
     ]
     actual = (_served(engine), cannot_write, engine.ask("清流县" + QUESTION).answers[0].figure)
     assert actual == (SERVED, ["WARNING", "WARNING"], "4808项")
+
+
+def test_a_change_in_the_code_that_reads_files_misses_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from retrieval import cache
+
+    before = cache.cache_key(b"report", "a.txt", "tokenizer")
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another parser")
+    assert cache.cache_key(b"report", "a.txt", "tokenizer") != before

@@ -11,6 +11,7 @@ from retrieval.errors import CorruptDocument, EmptyDocument
 from retrieval.model import Block, RawDocument
 from retrieval.readers._blocks import line_blocks, table_block
 from retrieval.readers.encoding import decode_text
+from retrieval.structure import parse_metadata_line
 
 # The WHATWG prescan reads the declared charset from the first 1024 bytes; we allow more
 # because government pages often put long comments and scripts before the meta tag.
@@ -25,6 +26,10 @@ _PRUNE = ["//nav", "//footer", "//aside", "//*[@role='navigation']"]
 _MIN_LINK_SHARE = 0.5
 
 _TEXT_TAGS = {"p", "head", "item", "quote", "code"}
+_MAX_HEADER_LINE = 120
+_BLOCK_TAGS = ("p", "div", "li", "td", "th", "tr", "table", "ul", "ol", "h1", "h2", "h3")
+_SOURCE_LINE = re.compile(r"^(来源|发布时间|时间)\s*[:：]")
+_DOC_NUMBER = re.compile(r"\S{1,12}?[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 _CONTAINER_TAGS = {"list", "div", "main"}
 
 
@@ -55,13 +60,39 @@ def read_html(name: str, content: bytes) -> RawDocument:
         _walk(main, blocks)
     if not blocks or _is_menu(blocks, page):
         raise EmptyDocument(f"{name}: the page has no article text, only site navigation")
+    present = {block.text for block in blocks}
+    header = [Block(line) for line in _header_lines(page) if line not in present]
     return RawDocument(
         source=name,
         format="html",
-        blocks=tuple(blocks),
+        blocks=(*header, *blocks),
         title_hint=_title(root),
         encoding=encoding,
     )
+
+
+def _header_lines(page: str) -> list[str]:
+    """The page's metadata lines (索引号, 文号, 发布机构, 生成日期, 来源/时间), wherever they are.
+
+    Government sites print them in a box above the article, which an extractor drops as
+    page furniture; the structure step needs them for the citation.
+    """
+    try:
+        tree = etree.HTML(page)
+    except (ValueError, etree.LxmlError):
+        return []
+    if tree is None:
+        return []
+    lines: list[str] = []
+    for element in tree.iter(*_BLOCK_TAGS, "span"):
+        if any(child.tag in _BLOCK_TAGS for child in element.iterdescendants()):
+            continue  # a box of several lines: its lines are read one by one
+        text = " ".join("".join(element.itertext()).split())
+        if len(text) > _MAX_HEADER_LINE or text in lines:
+            continue
+        if parse_metadata_line(text) or _SOURCE_LINE.match(text) or _DOC_NUMBER.fullmatch(text):
+            lines.append(text)
+    return lines
 
 
 def _declared_charset(content: bytes) -> str | None:
