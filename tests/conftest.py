@@ -18,6 +18,7 @@ from retrieval.model import Document
 from retrieval.readers import read_document
 from retrieval.structure import build_document
 from retrieval.tokenize import JiebaTokenizer
+from tests.report_fixtures import ReportText, load_report, write_report_files
 
 BUNDLED_REPORT = BUNDLED_DOCS_DIR / "qingliu-2020-fazhi-report.txt"
 
@@ -117,3 +118,15 @@ def two_county_engine(
     shutil.copy(BUNDLED_REPORT, docs_dir)
     (docs_dir / SECOND_COUNTY_REPORT_NAME).write_text(SECOND_COUNTY_REPORT, encoding="utf-8")
     return make_engine(docs_dir)
+
+
+@pytest.fixture(scope="session")
+def report() -> ReportText:
+    """The shortened bundled report every fixture file is written from."""
+    return load_report()
+
+
+@pytest.fixture(scope="session")
+def report_files(tmp_path_factory: pytest.TempPathFactory, report: ReportText) -> dict[str, Path]:
+    """The report in every format (tests/report_fixtures.py), written once for the session."""
+    return write_report_files(tmp_path_factory.mktemp("formats"), report)

@@ -19,9 +19,7 @@ from tests.report_fixtures import (
     BAD_FILES,
     REPORT_FILES,
     ReportText,
-    load_report,
     write_bad_files,
-    write_report_files,
 )
 
 TITLE = "清流县2020年法治政府建设情况报告"
@@ -69,18 +67,6 @@ def _compact(text: str) -> str:
 def tokenizer() -> JiebaTokenizer:
     """The default tokenizer, loaded once for the module."""
     return JiebaTokenizer()
-
-
-@pytest.fixture(scope="module")
-def report() -> ReportText:
-    """The shortened bundled report every fixture file is written from."""
-    return load_report()
-
-
-@pytest.fixture(scope="module")
-def report_files(tmp_path_factory: pytest.TempPathFactory, report: ReportText) -> dict[str, Path]:
-    """The report in every format, written once for the module."""
-    return write_report_files(tmp_path_factory.mktemp("formats"), report)
 
 
 @pytest.fixture(scope="module")

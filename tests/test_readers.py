@@ -17,9 +17,7 @@ from tests.report_fixtures import (
     BAD_FILES,
     REPORT_FILES,
     ReportText,
-    load_report,
     write_bad_files,
-    write_report_files,
 )
 
 # (fixture key, RawDocument.format, encoding, whether tables come out as table blocks)
@@ -32,18 +30,6 @@ FORMATS = [
     ("docx", "docx", None, True),
     ("pdf", "pdf", None, False),
 ]
-
-
-@pytest.fixture(scope="module")
-def report() -> ReportText:
-    """The shortened bundled report every fixture file is written from."""
-    return load_report()
-
-
-@pytest.fixture(scope="module")
-def report_files(tmp_path_factory: pytest.TempPathFactory, report: ReportText) -> dict[str, Path]:
-    """The report in every format, written once for the module."""
-    return write_report_files(tmp_path_factory.mktemp("report"), report)
 
 
 @pytest.fixture(scope="module")
