@@ -1,11 +1,10 @@
 """Turn report files into searchable passages: reading, parsing, tokenizing, indexing.
 
-The engine that serves them lives in `retrieval.engine`; it is not imported here so that
-reading a file does not load the tokenizer and the answer composer.
+The index (`retrieval.index`) and the engine that serves it (`retrieval.engine`) are not
+imported here: reading a file or loading the cache needs neither numpy nor the tokenizer.
 """
 
 from retrieval.errors import DocsFolderError, DocumentError
-from retrieval.index import Hit, Index
 from retrieval.model import Block, Document, DocumentMeta, Passage, RawDocument
 
 __all__ = [
@@ -14,8 +13,6 @@ __all__ = [
     "Document",
     "DocumentError",
     "DocumentMeta",
-    "Hit",
-    "Index",
     "Passage",
     "RawDocument",
 ]
