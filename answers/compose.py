@@ -18,6 +18,7 @@ from retrieval.structure import METADATA_SECTION
 from retrieval.tokenize import JiebaTokenizer
 
 MAX_ANSWER_CHARS = 200
+_MAX_QUESTION_CHARS = 200
 # A short answer reads best as one clause with its neighbours, well under the 200 limit.
 _WINDOW_CHARS = 110
 _CANDIDATE_PASSAGES = 12
@@ -102,15 +103,20 @@ class Composer:
         self.min_confidence = min_confidence
 
     def answer(self, question: str, top_k: int = 3) -> Answer:
-        """The best short answers to a question, or found=False when nothing covers it."""
+        """The best short answers to a question, or found=False when nothing covers it.
+
+        Only the first 200 characters are read: a longer text is not a question, and
+        reading all of it would let one message cost seconds.
+        """
+        asked_text = question[:_MAX_QUESTION_CHARS]
         # The place a question names picks the report (routing); it says nothing about
         # which passage answers, and jieba may leave its 县 behind as a word.
-        asked = self.router.without_places(question)
+        asked = self.router.without_places(asked_text)
         terms = [t for t in self.tokenizer.question_terms(asked) if t not in self.router.places]
         if not terms:
             return Answer(question=question, found=False, answers=())
-        intent = read_intent(normalize(question))
-        doc_ids = self.router.route(question)
+        intent = read_intent(normalize(asked_text))
+        doc_ids = self.router.route(asked_text)
         concepts = self._concepts(terms, self.tokenizer.topicality(asked), asked)
         extra = (t for c in concepts for option, _ in c.options[1:] for t in option)
         query = [*terms, *(t for t in extra if t not in terms)]

@@ -283,3 +283,9 @@ def test_document_question_naming_a_county(two_county_engine: Engine) -> None:
 def test_two_reports_are_served(two_county_engine: Engine) -> None:
     titles = {info.meta.title for info in two_county_engine.documents()}
     assert titles == {QINGLIU_TITLE, MEILIN_TITLE}
+
+
+def test_a_long_text_is_read_as_its_first_200_characters(engine: Engine) -> None:
+    question = "12345热线去年收到多少诉求？" + "县政府法治建设执法办案调解纠纷宣讲" * 300
+    answer = engine.ask(question)
+    assert (answer.question, answer.answers[0].figure) == (question, "3531件")
