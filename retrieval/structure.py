@@ -33,6 +33,8 @@ _PUBLISHED = re.compile(r"(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?)")
 _SOURCE_LINE = re.compile(r"^(来源|发布时间|时间|作者|浏览次数)\s*[:：]")
 _PART = re.compile(rf"^([{_NUMERALS}]{{1,3}})?\s*[、.．]\s*(\S.*)$")
 _SUBSECTION = re.compile(rf"^[（(]\s*([{_NUMERALS}]{{1,3}})\s*[）)]\s*(.*)$")
+# `1.` `2、` open subsections in parts that have no （一） level (not 1.5, not 2020年).
+_ARABIC_SUBSECTION = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(\S.*)$")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日?)?$")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 # Page leftovers of government sites: once one of these starts a line the article is over.
@@ -159,6 +161,7 @@ class _Builder:
         self.subsection = ""
         self.parts_seen = 0
         self.inline_subsection = False
+        self.numeral_subsections = False
         self.signature: list[str] = []
         self.signature_page: int | None = None
 
@@ -240,7 +243,13 @@ class _Builder:
                 continue
             sub = _SUBSECTION.match(text)
             if sub:
-                self._subsection(sub.group(1), sub.group(2), block)
+                self.numeral_subsections = True
+                self._subsection(f"（{sub.group(1)}）", sub.group(2), block)
+                continue
+            arabic = None if self.numeral_subsections else _ARABIC_SUBSECTION.match(text)
+            if arabic:
+                # Under （一） a `1.` is a third level and stays inside its paragraph.
+                self._subsection(f"{arabic.group(1)}.", arabic.group(2), block)
                 continue
             if self.inline_subsection and _SHORTCOMINGS.search(text):
                 # A paragraph without a marker after a part's subsections closes the report.
@@ -260,6 +269,7 @@ class _Builder:
             and len(text) <= 16
             and not _DATE_LINE.match(text)
             and not _SUBSECTION.match(text)
+            and not _ARABIC_SUBSECTION.match(text)
         ):
             # An unnumbered short line (`2021年工作思路`) opens a chapter of its own.
             if self._is_signature(text):
@@ -268,7 +278,7 @@ class _Builder:
         else:
             return False
         self.subsection = ""
-        self.inline_subsection = False
+        self.inline_subsection = self.numeral_subsections = False
         return True
 
     def _is_signature(self, text: str) -> bool:
@@ -282,10 +292,9 @@ class _Builder:
             return True
         return False
 
-    def _subsection(self, numeral: str, rest: str, block: Block) -> None:
+    def _subsection(self, marker: str, rest: str, block: Block) -> None:
         end = _SENTENCE_END.search(rest)
         title = rest[: end.start()] if end else rest
-        marker = f"（{numeral}）"
         if end is None and len(rest) <= _HEADING_MAX:
             # A heading on a line of its own: the paragraphs below belong to it.
             self.subsection = _heading(marker + title)

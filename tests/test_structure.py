@@ -451,3 +451,23 @@ def test_table_block_is_one_passage_with_its_rows() -> None:
         "项目 | 数量\n行政复议 | 2件",
         rows,
     )
+
+
+def test_arabic_numbered_subsections_where_a_part_has_no_chinese_ones() -> None:
+    document = build_document(
+        raw(
+            "柏山市2020年法治政府建设情况报告",
+            "一、深化放管服改革",
+            "1.优化审批流程。全年办理审批事项1200件，平均用时1.5天。",
+            "2、推进一网通办。网上可办率98%。",
+            "二、化解矛盾纠纷",
+            "（一）加强调解。调处纠纷80件。",
+            "1.人民调解。成功率99%。",
+        )
+    )
+    assert [p.section_path for p in document.passages[1:]] == [
+        ("一、深化放管服改革", "1.优化审批流程"),
+        ("一、深化放管服改革", "2.推进一网通办"),
+        ("二、化解矛盾纠纷", "（一）加强调解"),
+        ("二、化解矛盾纠纷", "（一）加强调解"),  # under （一） a 1. is a third level
+    ]
