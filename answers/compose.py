@@ -4,68 +4,31 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
+from answers.concepts import Concept, adjacent_pairs, read_concepts
+from answers.figure_fit import best_figure, with_qualifier
 from answers.intent import Intent, read_intent
 from answers.model import Answer, Citation, Fact, ShortAnswer
-from answers.sentences import Span, clauses, sentences
+from answers.sentences import Span, candidate_spans
 from retrieval.index import Hit, Index
-from retrieval.normalize import compact, normalize
+from retrieval.normalize import normalize
 from retrieval.routing import Router
 from retrieval.structure import METADATA_SECTION
 from retrieval.tokenize import JiebaTokenizer
 
-MAX_ANSWER_CHARS = 200
 _MAX_QUESTION_CHARS = 200
-# A short answer reads best as one clause with its neighbours, well under the 200 limit.
-_WINDOW_CHARS = 110
 _CANDIDATE_PASSAGES = 12
 # Several reports fit "equally" when the runner-up scores at least this share of the best.
 _AMBIGUITY_RATIO = 0.85
 
-# A word's inner words all found stand for most of it; one inner word for a share.
-_ALL_INNER = 0.8
-_ONE_INNER = 0.5
-_COMMON_UNKNOWN = 0.5
 _CONTEXT_SHARE = 0.3
 _CACHE_SIZE = 4096
 # A clause cut from its sentence ends with the comma that joined it: not worth showing.
 _TRAILING = "，,；;、 "
-_INLINE_HEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。]{0,40}。?$")
-_GAP = "[^，。；、,;：:！？!?\\s]{0,3}"
-_YEAR_TERM = re.compile(r"^\d{4}年$")
-_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 _FIGURE_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
-
-
-@dataclass(frozen=True, slots=True)
-class _Concept:
-    """One thing a question asks about, and the report words that count for it.
-
-    `options` pairs words that must all be present with the share of the concept they
-    stand for: the word itself or a synonym (1), its inner words (less). A word no
-    report holds may still be written with a few characters between its own (县委书记
-    in 县委池芝发书记): `gapped` finds it so.
-    """
-
-    options: tuple[tuple[tuple[str, ...], float], ...]
-    weight: float
-    gapped: re.Pattern[str] | None = None
-    idf: float = 0.0
-    topical: bool = True
-    year: bool = False
-
-    def coverage(self, terms: set[str] | frozenset[str], text: str) -> float:
-        """How much of the concept a text holds, from 0 to 1."""
-        if self.gapped is not None and self.gapped.search(text):
-            return 1.0
-        return max(
-            (credit for option, credit in self.options if all(t in terms for t in option)),
-            default=0.0,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +80,16 @@ class Composer:
             return Answer(question=question, found=False, answers=())
         intent = read_intent(normalize(asked_text))
         doc_ids = self.router.route(asked_text)
-        concepts = self._concepts(terms, self.tokenizer.topicality(asked), asked)
+        concepts = read_concepts(
+            terms, self.tokenizer.topicality(asked), asked, self.index, self.tokenizer
+        )
         extra = (t for c in concepts for option, _ in c.options[1:] for t in option)
         query = [*terms, *(t for t in extra if t not in terms)]
         hits = self.index.search(query, _CANDIDATE_PASSAGES, doc_ids)
         if not hits:
             return Answer(question=question, found=False, answers=())
         top_score = hits[0].score
-        phrases = _phrases(terms)
+        phrases = adjacent_pairs(terms)
         choices = sorted(
             (self._choose(hit, concepts, intent, top_score, phrases) for hit in hits),
             key=lambda c: -c.score,
@@ -153,68 +118,6 @@ class Composer:
             confidence=confidence,
         )
 
-    def _concepts(
-        self, terms: list[str], topicality: dict[str, float], question: str = ""
-    ) -> list[_Concept]:
-        """The question's words, each with the report words that count for it and a weight.
-
-        Search mode yields a word and the shorter words inside it (不动产登记 → 不动, 动产,
-        不动产, 登记): one concept stands for the outermost word so a long word does not
-        count five times, and its inner words found in a passage count for part of it.
-        A word weighs its idf times its topicality: a noun the reports lack (护照) costs a
-        question its coverage, a colloquial verb they lack (收, 走) costs little.
-        """
-        unique = list(dict.fromkeys(terms))
-        outer = [t for t in unique if not any(t != o and t in o for o in unique)]
-        concepts = []
-        for term in outer:
-            known = self.index.has_term(term)
-            inner = tuple(p for p in unique if p != term and p in term and self.index.has_term(p))
-            options: list[tuple[tuple[str, ...], float]] = [((term,), 1.0)]
-            options += [
-                (tuple(self.tokenizer(word)), 1.0)
-                for word in self.tokenizer.synonyms.get(term, ())
-            ]
-            gapped = None
-            if inner:
-                if len(inner) > 1 and set("".join(inner)) >= set(term):
-                    options.append((inner, _ALL_INNER))  # 不动产 + 登记 spell 不动产登记
-                options += [((p,), _ONE_INNER * len(p) / len(term)) for p in inner]
-                if not known and _CJK_WORD.match(term):
-                    # Written with a few characters between its own (县委池芝发书记).
-                    gapped = re.compile(_GAP.join(map(re.escape, term)))
-            elif not known and _CJK_WORD.match(term):
-                # The question may be cut differently from the report (多少个乱点 → 个乱点,
-                # 评查查出来 → 评/查查): the report's words overlapping it stand for part of it.
-                options += [((w,), share) for w, share in self._overlapping_words(term, question)]
-            options = [(o, credit) for o, credit in options if o]
-            known_options = [
-                max(self.index.weight(t) for t in option)
-                for option, credit in options
-                if credit >= 1.0 and all(self.index.has_term(t) for t in option)
-            ]
-            if known_options:
-                idf = min(known_options)
-            elif inner:
-                idf = max(self.index.weight(p) for p in inner)
-            else:
-                idf = self.index.weight(term)
-                if self.tokenizer.is_common_word(term):
-                    # An everyday word the reports lack (出来, 后来) says little.
-                    idf *= _COMMON_UNKNOWN
-            weight = topicality.get(term, 1.0)
-            concepts.append(
-                _Concept(
-                    tuple(options),
-                    idf * weight,
-                    gapped,
-                    idf,
-                    weight >= 1.0 and not _YEAR_TERM.match(term),
-                    bool(_YEAR_TERM.match(term)),
-                )
-            )
-        return concepts
-
     def _located(self, row: int) -> list[tuple[str, int, int]]:
         """A passage's terms with their offsets, tokenized once per passage."""
         located = self._located_cache.get(row)
@@ -237,29 +140,10 @@ class Composer:
             self._label_cache[label] = terms
         return terms
 
-    def _overlapping_words(self, term: str, question: str) -> list[tuple[str, float]]:
-        """Indexed words of two to four characters that overlap `term` in the question,
-        each with the share of `term` it overlaps."""
-        text = compact(question).lower()
-        found: dict[str, float] = {}
-        position = text.find(term)
-        while position >= 0:
-            term_end = position + len(term)
-            low, high = max(0, position - 2), min(len(text), term_end + 2)
-            for start in range(low, high):
-                for end in range(start + 2, min(start + 4, high) + 1):
-                    overlap = min(end, term_end) - max(start, position)
-                    word = text[start:end]
-                    if overlap > 0 and word != term and self.index.has_term(word):
-                        found[word] = max(found.get(word, 0.0), overlap / len(term))
-            position = text.find(term, position + 1)
-        question_words = self.tokenizer.question_words
-        return [(w, share) for w, share in found.items() if w not in question_words]
-
     def _choose(
         self,
         hit: Hit,
-        concepts: list[_Concept],
+        concepts: list[Concept],
         intent: Intent,
         top_score: float,
         phrases: tuple[str, ...] = (),
@@ -301,7 +185,7 @@ class Composer:
         starts = [start for _, start, _ in located]
         metadata = hit.passage.section_path == (METADATA_SECTION,)
         best: tuple[float, Span, Fact | None] | None = None
-        for span in _candidate_spans(hit.passage.text, intent.wants_figure):
+        for span in candidate_spans(hit.passage.text, intent.wants_figure):
             if metadata:
                 # A header field is asked for by its name (文号, 发布机构): the name is
                 # what the question covers, the value is the answer.
@@ -320,7 +204,7 @@ class Composer:
             )
             # A clause inherits some of its passage's subject (县公证处… 全年办理…1846件).
             cover = (1 - _CONTEXT_SHARE) * cover + _CONTEXT_SHARE * passage_cover
-            figure, fit = _best_figure(facts, span, intent, label_fit)
+            figure, fit = best_figure(facts, span, intent, label_fit)
             # Shorter spans win ties, the more so for a figure, answered by its clause.
             value = cover - len(span.text) / 4000
             if intent.wants_figure:
@@ -329,7 +213,7 @@ class Composer:
                 best = (value, span, figure)
         assert best is not None
         value, span, figure = best
-        span = _with_qualifier(hit.passage.text, span, figure)
+        span = with_qualifier(hit.passage.text, span, figure)
         score = 0.4 * hit.score / top_score + 0.4 * passage_cover + 0.6 * value
         if intent.about_document and hit.passage.section_path == (METADATA_SECTION,):
             score += 0.5
@@ -359,87 +243,3 @@ class Composer:
             citation=Citation(meta, passage.section_path, passage.paragraph, passage.page),
             figure=choice.figure.raw if choice.figure else "",
         )
-
-
-def _candidate_spans(text: str, figure: bool) -> list[Span]:
-    """Sentences that fit a short answer, and windows of consecutive clauses.
-
-    A figure is answered by the clause that holds it; other questions by whole sentences,
-    cut into clause windows only when a sentence is too long to read as a short answer.
-    """
-    spans: list[Span] = []
-    all_sentences = sentences(text)
-    for sentence in all_sentences:
-        if len(all_sentences) > 1 and _INLINE_HEADING.match(sentence.text):
-            continue  # the subsection heading: the citation shows it already
-        if len(sentence.text) <= (_WINDOW_CHARS if figure else MAX_ANSWER_CHARS):
-            spans.append(sentence)
-            if not figure:
-                continue
-        parts = clauses(sentence)
-        for first in range(len(parts)):
-            for last in range(first, len(parts)):
-                start, end = parts[first].start, parts[last].end
-                if end - start > _WINDOW_CHARS and last > first:
-                    break
-                piece = text[start:end]
-                spans.append(Span(start, start + len(piece), piece[:MAX_ANSWER_CHARS]))
-    return spans or [Span(0, min(len(text), MAX_ANSWER_CHARS), text[:MAX_ANSWER_CHARS])]
-
-
-def _phrases(terms: Sequence[str]) -> tuple[str, ...]:
-    """Pairs of words that stand next to each other in the question, joined."""
-    words = [t for t in terms if not any(t != o and t in o for o in terms)]
-    return tuple(a + b for a, b in pairwise(words))
-
-
-def _with_qualifier(text: str, span: Span, figure: Fact | None) -> Span:
-    """Reach back to the sentence start when the figure's year stands there (分别 lists)."""
-    if figure is None or not figure.qualifier or figure.qualifier in span.text:
-        return span
-    for sentence in sentences(text):
-        if sentence.start <= span.start < sentence.end:
-            widened = text[sentence.start : span.end]
-            if figure.qualifier in widened and len(widened) <= MAX_ANSWER_CHARS:
-                return Span(sentence.start, span.end, widened)
-    return span
-
-
-def _best_figure(
-    facts: Sequence[Fact], span: Span, intent: Intent, label_fit: Callable[[Fact], float]
-) -> tuple[Fact | None, float]:
-    """The figure in a span that best fits what the question asks, and how well (0 to 1)."""
-    best: tuple[float, Fact | None] = (0.0, None)
-    units = intent.units()
-    for fact in facts:
-        if fact.start < span.start or fact.end > span.end:
-            continue
-        fit = 0.3
-        if any(number in fact.raw for number in intent.numbers):
-            fit += 0.6
-        if fact.kind in intent.kinds:
-            fit += 0.3
-            if intent.about_document:
-                fit += 0.5  # 哪天发布: of the header's fields, the date answers
-        elif fact.kind == "number" and intent.kinds & {"count", "money", "area"}:
-            fit += 0.15  # a bare number (a table cell) may be the quantity asked for
-        unit_fits = intent.unit_fits(fact.unit)
-        if unit_fits or (unit_fits is None and units and fact.unit in units):
-            fit += 0.3
-        elif unit_fits is False:
-            fit -= 0.8  # 多少件 is not answered by a count of 项
-        if intent.kinds == {"person"}:
-            break  # a name is not a figure: nothing to bold
-        if intent.years and fact.qualifier:
-            # 分别 lists give each figure its own year: pick the year asked about.
-            fit += 0.3 if any(year in fact.qualifier for year in intent.years) else -0.3
-        # Among figures that fit alike, the one whose label names what is asked wins; a
-        # figure whose label shares nothing with the question counts a different thing
-        # (办结率100% beside 满意度) and is not shown as the answer.
-        named = label_fit(fact)
-        if named == 0 and not (intent.numbers or intent.about_document or unit_fits):
-            continue
-        fit += 0.2 * named
-        if fit > best[0]:
-            best = (fit, fact)
-    return best[1], min(best[0], 1.0)

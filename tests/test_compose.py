@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from answers.compose import MAX_ANSWER_CHARS
 from answers.model import Answer
+from answers.sentences import MAX_ANSWER_CHARS
 from retrieval.engine import Engine
 from retrieval.structure import METADATA_SECTION
 

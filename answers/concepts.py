@@ -1,0 +1,141 @@
+"""What a question asks about: its words, the report words that count for them, weights."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from retrieval.index import Index
+from retrieval.normalize import compact
+from retrieval.tokenize import JiebaTokenizer
+
+# A word's inner words all found stand for most of it; one inner word for a share.
+_ALL_INNER = 0.8
+_ONE_INNER = 0.5
+_COMMON_UNKNOWN = 0.5
+_GAP = "[^，。；、,;：:！？!?\\s]{0,3}"
+_YEAR_TERM = re.compile(r"^\d{4}年$")
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One thing a question asks about, and the report words that count for it.
+
+    `options` pairs words that must all be present with the share of the concept they
+    stand for: the word itself or a synonym (1), its inner words (less). A word no
+    report holds may still be written with a few characters between its own (县委书记
+    in 县委池芝发书记): `gapped` finds it so.
+    """
+
+    options: tuple[tuple[tuple[str, ...], float], ...]
+    weight: float
+    gapped: re.Pattern[str] | None = None
+    idf: float = 0.0
+    topical: bool = True
+    year: bool = False
+
+    def coverage(self, terms: set[str] | frozenset[str], text: str) -> float:
+        """How much of the concept a text holds, from 0 to 1."""
+        if self.gapped is not None and self.gapped.search(text):
+            return 1.0
+        return max(
+            (credit for option, credit in self.options if all(t in terms for t in option)),
+            default=0.0,
+        )
+
+
+def read_concepts(
+    terms: list[str],
+    topicality: dict[str, float],
+    question: str,
+    index: Index,
+    tokenizer: JiebaTokenizer,
+) -> list[Concept]:
+    """The question's words, each with the report words that count for it and a weight.
+
+    Search mode yields a word and the shorter words inside it (不动产登记 → 不动, 动产,
+    不动产, 登记): one concept stands for the outermost word so a long word does not
+    count five times, and its inner words found in a passage count for part of it.
+    A word weighs its idf times its topicality: a noun the reports lack (护照) costs a
+    question its coverage, a colloquial verb they lack (收, 走) costs little.
+    """
+    unique = list(dict.fromkeys(terms))
+    outer = [t for t in unique if not any(t != o and t in o for o in unique)]
+    concepts = []
+    for term in outer:
+        known = index.has_term(term)
+        inner = tuple(p for p in unique if p != term and p in term and index.has_term(p))
+        options: list[tuple[tuple[str, ...], float]] = [((term,), 1.0)]
+        options += [(tuple(tokenizer(word)), 1.0) for word in tokenizer.synonyms.get(term, ())]
+        gapped = None
+        if inner:
+            if len(inner) > 1 and set("".join(inner)) >= set(term):
+                options.append((inner, _ALL_INNER))  # 不动产 + 登记 spell 不动产登记
+            options += [((p,), _ONE_INNER * len(p) / len(term)) for p in inner]
+            if not known and _CJK_WORD.match(term):
+                # Written with a few characters between its own (县委池芝发书记).
+                gapped = re.compile(_GAP.join(map(re.escape, term)))
+        elif not known and _CJK_WORD.match(term):
+            # The question may be cut differently from the report (多少个乱点 → 个乱点,
+            # 评查查出来 → 评/查查): the report's words overlapping it stand for part of it.
+            options += [
+                ((w,), share) for w, share in _overlapping_words(term, question, index, tokenizer)
+            ]
+        options = [(o, credit) for o, credit in options if o]
+        known_options = [
+            max(index.weight(t) for t in option)
+            for option, credit in options
+            if credit >= 1.0 and all(index.has_term(t) for t in option)
+        ]
+        if known_options:
+            idf = min(known_options)
+        elif inner:
+            idf = max(index.weight(p) for p in inner)
+        else:
+            idf = index.weight(term)
+            if tokenizer.is_common_word(term):
+                # An everyday word the reports lack (出来, 后来) says little.
+                idf *= _COMMON_UNKNOWN
+        weight = topicality.get(term, 1.0)
+        concepts.append(
+            Concept(
+                tuple(options),
+                idf * weight,
+                gapped,
+                idf,
+                weight >= 1.0 and not _YEAR_TERM.match(term),
+                bool(_YEAR_TERM.match(term)),
+            )
+        )
+    return concepts
+
+
+def _overlapping_words(
+    term: str, question: str, index: Index, tokenizer: JiebaTokenizer
+) -> list[tuple[str, float]]:
+    """Indexed words of two to four characters that overlap `term` in the question,
+    each with the share of `term` it overlaps."""
+    text = compact(question).lower()
+    found: dict[str, float] = {}
+    position = text.find(term)
+    while position >= 0:
+        term_end = position + len(term)
+        low, high = max(0, position - 2), min(len(text), term_end + 2)
+        for start in range(low, high):
+            for end in range(start + 2, min(start + 4, high) + 1):
+                overlap = min(end, term_end) - max(start, position)
+                word = text[start:end]
+                if overlap > 0 and word != term and index.has_term(word):
+                    found[word] = max(found.get(word, 0.0), overlap / len(term))
+        position = text.find(term, position + 1)
+    question_words = tokenizer.question_words
+    return [(w, share) for w, share in found.items() if w not in question_words]
+
+
+def adjacent_pairs(terms: Sequence[str]) -> tuple[str, ...]:
+    """Pairs of words that stand next to each other in the question, joined."""
+    words = [t for t in terms if not any(t != o and t in o for o in terms)]
+    return tuple(a + b for a, b in pairwise(words))

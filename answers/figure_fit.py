@@ -1,0 +1,61 @@
+"""Which figure of a clause answers the question, and the year that goes with it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from answers.intent import Intent
+from answers.model import Fact
+from answers.sentences import MAX_ANSWER_CHARS, Span, sentences
+
+
+def best_figure(
+    facts: Sequence[Fact], span: Span, intent: Intent, label_fit: Callable[[Fact], float]
+) -> tuple[Fact | None, float]:
+    """The figure in a span that best fits what the question asks, and how well (0 to 1)."""
+    if intent.kinds == {"person"}:
+        return None, 0.0  # a name is not a figure: nothing to bold
+    best: tuple[float, Fact | None] = (0.0, None)
+    units = intent.units()
+    for fact in facts:
+        if fact.start < span.start or fact.end > span.end:
+            continue
+        fit = 0.3
+        if any(number in fact.raw for number in intent.numbers):
+            fit += 0.6
+        if fact.kind in intent.kinds:
+            fit += 0.3
+            if intent.about_document:
+                fit += 0.5  # 哪天发布: of the header's fields, the date answers
+        elif fact.kind == "number" and intent.kinds & {"count", "money", "area"}:
+            fit += 0.15  # a bare number (a table cell) may be the quantity asked for
+        unit_fits = intent.unit_fits(fact.unit)
+        if unit_fits or (unit_fits is None and units and fact.unit in units):
+            fit += 0.3
+        elif unit_fits is False:
+            fit -= 0.8  # 多少件 is not answered by a count of 项
+        if intent.years and fact.qualifier:
+            # 分别 lists give each figure its own year: pick the year asked about.
+            fit += 0.3 if any(year in fact.qualifier for year in intent.years) else -0.3
+        # Among figures that fit alike, the one whose label names what is asked wins; a
+        # figure whose label shares nothing with the question counts a different thing
+        # (办结率100% beside 满意度) and is not shown as the answer.
+        named = label_fit(fact)
+        if named == 0 and not (intent.numbers or intent.about_document or unit_fits):
+            continue
+        fit += 0.2 * named
+        if fit > best[0]:
+            best = (fit, fact)
+    return best[1], min(best[0], 1.0)
+
+
+def with_qualifier(text: str, span: Span, figure: Fact | None) -> Span:
+    """Reach back to the sentence start when the figure's year stands there (分别 lists)."""
+    if figure is None or not figure.qualifier or figure.qualifier in span.text:
+        return span
+    for sentence in sentences(text):
+        if sentence.start <= span.start < sentence.end:
+            widened = text[sentence.start : span.end]
+            if figure.qualifier in widened and len(widened) <= MAX_ANSWER_CHARS:
+                return Span(sentence.start, span.end, widened)
+    return span

@@ -1,0 +1,57 @@
+"""Choosing the figure that answers, and reaching back for its year."""
+
+from __future__ import annotations
+
+from answers.figure_fit import best_figure, with_qualifier
+from answers.intent import read_intent
+from answers.model import Fact
+from answers.sentences import Span
+from retrieval.model import Passage
+
+TEXT = "2019年、2020年，全县刑事案件同比分别下降18.2%、3.8%；受理案件12件，办结9项。"
+PASSAGE = Passage("doc", (), 1, TEXT)
+
+
+def _fact(raw: str, unit: str, kind: str, label: str, qualifier: str = "") -> Fact:
+    start = TEXT.index(raw)
+    return Fact(raw, None, unit, label, kind, PASSAGE, start, start + len(raw), qualifier)
+
+
+FACTS = (
+    _fact("18.2%", "%", "percent", "刑事案件同比下降", "2019年"),
+    _fact("3.8%", "%", "percent", "刑事案件同比下降", "2020年"),
+    _fact("12件", "件", "count", "受理案件"),
+    _fact("9项", "项", "count", "办结"),
+)
+WHOLE = Span(0, len(TEXT), TEXT)
+
+
+def _label_fit(fact: Fact) -> float:
+    return 1.0 if "案件" in fact.label else 0.0
+
+
+def test_the_year_asked_picks_its_figure_of_a_respectively_pair() -> None:
+    for year, raw in (("2019年", "18.2%"), ("2020年", "3.8%")):
+        figure, _ = best_figure(FACTS, WHOLE, read_intent(f"{year}刑事案件下降了多少"), _label_fit)
+        assert figure is not None and figure.raw == raw
+
+
+def test_a_figure_in_another_unit_is_not_the_answer() -> None:
+    figure, _ = best_figure(FACTS[2:], WHOLE, read_intent("办结了多少件"), lambda _: 1.0)
+    assert figure is not None and figure.raw == "12件"
+
+
+def test_a_who_question_bolds_no_figure() -> None:
+    assert best_figure(FACTS, WHOLE, read_intent("县长是谁"), _label_fit) == (None, 0.0)
+
+
+def test_a_figure_whose_label_names_nothing_asked_is_not_shown() -> None:
+    figure, _ = best_figure(FACTS[3:], WHOLE, read_intent("受理率是多少"), _label_fit)
+    assert figure is None
+
+
+def test_the_answer_reaches_back_to_the_year_of_its_figure() -> None:
+    clause_start = TEXT.index("全县")
+    clause = Span(clause_start, TEXT.index("；"), TEXT[clause_start : TEXT.index("；")])
+    widened = with_qualifier(TEXT, clause, FACTS[1])
+    assert widened.text.startswith("2019年、2020年")
