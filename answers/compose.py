@@ -74,7 +74,7 @@ class Composer:
         asked_text = question[:_MAX_QUESTION_CHARS]
         # The place a question names picks the report (routing); it says nothing about
         # which passage answers, and jieba may leave its 县 behind as a word.
-        asked = self.router.without_places(asked_text)
+        asked = self.router.without_places(normalize(asked_text))
         terms = [t for t in self.tokenizer.question_terms(asked) if t not in self.router.places]
         if not terms:
             return Answer(question=question, found=False, answers=())
@@ -95,6 +95,10 @@ class Composer:
             key=lambda c: -c.score,
         )
         confidence = choices[0].coverage
+        if intent.asks_quantity and choices[0].figure is None:
+            # A quantity asked for and no figure that fits it: the passage talks about
+            # the topic (持证上岗) without the number, so the reports do not answer.
+            confidence = min(confidence, self.min_confidence / 2)
         if confidence < self.min_confidence:
             return Answer(question=question, found=False, answers=(), confidence=confidence)
         ambiguous = False
@@ -209,6 +213,8 @@ class Composer:
             value = cover - len(span.text) / 4000
             if intent.wants_figure:
                 value += 0.35 * fit - len(span.text) / 4000
+            if intent.asks_quantity and figure is None:
+                value -= 0.5  # a clause without the quantity asked for cannot answer
             if best is None or value > best[0]:
                 best = (value, span, figure)
         assert best is not None

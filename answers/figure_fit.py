@@ -27,7 +27,7 @@ def best_figure(
             fit += 0.3
             if intent.about_document:
                 fit += 0.5  # 哪天发布: of the header's fields, the date answers
-        elif fact.kind == "number" and intent.kinds & {"count", "money", "area"}:
+        elif fact.kind == "number" and intent.kinds & {"count", "money", "measure"}:
             fit += 0.15  # a bare number (a table cell) may be the quantity asked for
         unit_fits = intent.unit_fits(fact.unit)
         if unit_fits or (unit_fits is None and units and fact.unit in units):
@@ -41,7 +41,11 @@ def best_figure(
         # figure whose label shares nothing with the question counts a different thing
         # (办结率100% beside 满意度) and is not shown as the answer.
         named = label_fit(fact)
-        if named == 0 and not (intent.numbers or intent.about_document or unit_fits):
+        # Only counts and rates come many to a clause; an area, a duration or an amount
+        # of the kind asked for is the answer whatever its label says.
+        distinctive = fact.kind in intent.kinds and fact.kind not in ("count", "percent")
+        excused = intent.numbers or intent.about_document or unit_fits or distinctive
+        if named == 0 and not excused:
             continue
         fit += 0.2 * named
         if fit > best[0]:

@@ -51,7 +51,7 @@ _KIND_PATTERNS = (
     ("rank", re.compile(r"第几|排名|排第|排在|位列|名次")),
     ("date", re.compile(r"什么时候|何时|哪一?年|几月|哪天|什么时间|哪个月|从什么时候")),
     ("duration", re.compile(r"多长时间|多久|多长|几天|多少天|几个工作日|多少个工作日|用时|时限")),
-    ("area", re.compile(r"多大|面积|平方米")),
+    ("measure", re.compile(r"多大|面积|平方米")),
     ("money", re.compile(r"多少钱|经费|资金|金额|资产|罚没|费用|案值|万元|多少元")),
     ("person", re.compile(r"谁|哪位|姓名|叫什么")),
 )
@@ -73,7 +73,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?%?(?![\d.年月日])")
 _KIND_UNITS = {
     "percent": ("%", "％"),
     "duration": ("天", "日", "工作日", "个工作日", "小时", "个月", "年"),
-    "area": ("平方米", "亩", "公顷", "平方公里"),
+    "measure": ("平方米", "亩", "公顷", "平方公里"),
     "money": ("元", "万元", "亿元"),
 }
 
@@ -89,10 +89,18 @@ class Intent:
     about_document: bool = False
     years: tuple[str, ...] = ()
 
+    @property
+    def asks_quantity(self) -> bool:
+        """Whether only a figure can answer: a count, amount, share, size or duration."""
+        quantities = {"count", "percent", "money", "measure", "duration"}
+        return self.wants_figure and bool(self.kinds & quantities or self.unit)
+
     def unit_fits(self, unit: str) -> bool | None:
         """Whether a figure's unit is the one asked for; None when the question names none."""
-        if not self.unit or not unit:
-            return None  # a table cell often leaves its unit to another column
+        if not self.unit or not unit or self.unit == "个":
+            # A table cell often leaves its unit to another column; 几个 is asked of
+            # anything counted (八名, 三支).
+            return None
         if unit == self.unit or unit.endswith(self.unit) or unit.startswith(self.unit):
             return True
         return any(self.unit in family and unit in family for family in _UNIT_FAMILIES)

@@ -52,6 +52,9 @@ _LEFTOVERS = (
 )
 _NOTES = re.compile(r"^[（(]\s*此件[^）)]*[）)]$")
 _SHORTCOMINGS = re.compile(r"不足|短板|弱项|差距|问题")
+# How the paragraph on shortcomings opens (在看到成绩的同时, 同时也要看到): it closes the
+# last part even where no subsection marks where that part's own paragraphs end.
+_SHORTCOMINGS_OPENING = re.compile(r"^(在[^，,。]{0,12}的同时|同时[，,]?也?要?看到|但也?要?看到)")
 _HEADING_MAX = 40
 _SITE_SUFFIX = re.compile(r"\s*[_｜|]\s*|\s+[-—–]\s+")
 _ASCII_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）"})
@@ -251,7 +254,8 @@ class _Builder:
                 # Under （一） a `1.` is a third level and stays inside its paragraph.
                 self._subsection(f"{arabic.group(1)}.", arabic.group(2), block)
                 continue
-            if self.inline_subsection and _SHORTCOMINGS.search(text):
+            closing = _SHORTCOMINGS_OPENING.match(text) and _SHORTCOMINGS.search(text)
+            if (self.inline_subsection or closing) and _SHORTCOMINGS.search(text):
                 # A paragraph without a marker after a part's subsections closes the report.
                 self.part, self.subsection = SHORTCOMINGS_SECTION, ""
                 self.inline_subsection = False

@@ -289,3 +289,20 @@ def test_a_long_text_is_read_as_its_first_200_characters(engine: Engine) -> None
     question = "12345热线去年收到多少诉求？" + "县政府法治建设执法办案调解纠纷宣讲" * 300
     answer = engine.ask(question)
     assert (answer.question, answer.answers[0].figure) == (question, "3531件")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "清流县持证执法人员有多少名",  # 持证上岗 is there, no headcount
+        "民法典宣讲团有多少个成员",  # the 宣讲团 is there, not its size
+    ],
+)
+def test_a_quantity_the_report_does_not_give_is_refused(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert (answer.found, answer.answers) == (False, ())
+
+
+def test_an_area_is_the_answer_whatever_its_label(engine: Engine) -> None:
+    answer = engine.ask("调解中心有多大")
+    assert answer.answers[0].figure == "260平方米"

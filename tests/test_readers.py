@@ -298,3 +298,21 @@ def test_missing_suffix_is_unsupported() -> None:
 
 def test_supported_suffixes() -> None:
     assert SUPPORTED_SUFFIXES == (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+
+
+def test_a_pdf_line_that_starts_with_a_decimal_continues_its_paragraph(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "decimal.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setFont("STSong-Light", 12)
+    lines = ["全市政务服务事项实现一网通办的比例达到九成以上审批时限平均压缩", "17.5%。下一句话。"]
+    for number, line in enumerate(lines):
+        canvas.drawString(72, 760 - 16 * number, line)
+    canvas.save()
+    texts = [block.text for block in read_document(path).blocks]
+    assert texts == ["".join(lines)]

@@ -471,3 +471,18 @@ def test_arabic_numbered_subsections_where_a_part_has_no_chinese_ones() -> None:
         ("二、化解矛盾纠纷", "（一）加强调解"),
         ("二、化解矛盾纠纷", "（一）加强调解"),  # under （一） a 1. is a third level
     ]
+
+
+def test_the_shortcomings_paragraph_closes_a_part_without_subsections() -> None:
+    document = build_document(
+        raw(
+            "柏山市2020年法治政府建设情况报告",
+            "六、自觉接受监督",
+            "全年办理人大代表建议286件。",
+            "在肯定成绩的同时，我们也清醒认识到，我市法治政府建设还存在一些短板。",
+        )
+    )
+    assert [p.section_path for p in document.passages[1:]] == [
+        ("六、自觉接受监督",),
+        ("存在的问题和不足",),
+    ]

@@ -22,7 +22,7 @@ from retrieval.model import Block, RawDocument
 # "一、" "（一）" "(一)" "1." "1、" "（1）" "第一章" open a new paragraph even when the line
 # before filled the column.
 _LIST_MARKER = re.compile(
-    r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[)）]|\d+[.、．]"
+    r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d]+[)）]|\d+[.、．](?!\d)"
     r"|第[一二三四五六七八九十百\d]+[章节条部分])"
 )
 _PAGE_NUMBER = re.compile(
