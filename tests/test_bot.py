@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import shutil
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -493,8 +494,9 @@ async def test_reportqa_serve_process_answers_through_the_configured_api_root(
     tmp_path: Path,
 ) -> None:
     """The console script itself, configured only by environment, against the fake API."""
-    script = shutil.which("reportqa")
-    assert script is not None, "reportqa is not installed"
+    # The console script installed beside this interpreter (the venv may not be on PATH).
+    script = Path(sys.executable).with_name("reportqa")
+    assert script.exists(), f"reportqa is not installed beside {sys.executable}"
     with FakeBotApi().running() as fake:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("REPORTQA_")},
@@ -504,7 +506,7 @@ async def test_reportqa_serve_process_answers_through_the_configured_api_root(
             "REPORTQA_DATA_DIR": str(tmp_path / "data"),
         }
         process = await asyncio.create_subprocess_exec(
-            script,
+            str(script),
             "serve",
             env=env,
             cwd=tmp_path,
