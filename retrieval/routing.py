@@ -32,6 +32,7 @@ class Router:
 
     keys: tuple[tuple[str, frozenset[str]], ...]
     places: frozenset[str] = frozenset()
+    doc_numbers: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -57,10 +58,14 @@ class Router:
                 for doc_id, keys in per_doc
             ),
             frozenset(places),
+            frozenset(_key(meta.doc_number) for meta in documents if meta.doc_number),
         )
 
     def without_places(self, question: str) -> str:
-        """The question with the place names of the documents blanked out."""
+        """The question with the documents' place names and 文号 blanked out."""
+        question = question.translate(_BRACKETS)
+        for number in self.doc_numbers:
+            question = question.replace(number, " ")
         for place in sorted(self.places, key=len, reverse=True):
             question = question.replace(place, " ")
         return question

@@ -97,7 +97,9 @@ class JiebaTokenizer:
     @cached_property
     def fingerprint(self) -> str:
         """A digest of every setting that changes the terms, for index caches."""
-        digest = hashlib.sha256(b"jieba-search-hmm-v3")
+        # This module's own source counts too: a change in how terms are cut or merged
+        # must not meet terms cached by the old code.
+        digest = hashlib.sha256(Path(__file__).read_bytes())
         for path in (self._user_dict, self._question_words_path, self._synonyms_path):
             digest.update(path.read_bytes())
         return digest.hexdigest()[:16]
@@ -193,17 +195,26 @@ def _fold(text: str) -> tuple[str, list[int]]:
 def _merge_dates(
     tokens: Iterable[tuple[str, int, int]],
 ) -> Iterator[tuple[str, int, int]]:
+    """Join a number with the 年 or 月 after it (2020年), even when HMM glued that 年 to the
+    next character (2021 + 年开 → 2021年 + 开)."""
     pending: tuple[str, int, int] | None = None
     for token in tokens:
-        word = token[0]
-        if pending and word in _DATE_UNITS:
-            yield (pending[0] + word, pending[1], token[2])
+        word, start, end = token
+        if pending and word[0] in _DATE_UNITS and start == pending[2]:
+            yield (pending[0] + word[0], pending[1], start + 1)
+            pending = None
+            if len(word) > 1:
+                token = (word[1:], start + 1, end)
+            else:
+                continue
+        elif pending and word in _DATE_UNITS:
+            yield (pending[0] + word, pending[1], end)
             pending = None
             continue
         if pending:
             yield pending
             pending = None
-        if word.isdigit():
+        if token[0].isdigit():
             pending = token
         else:
             yield token

@@ -115,3 +115,9 @@ def test_county_name_jieba_cuts_in_two_still_routes(tokenizer: JiebaTokenizer) -
 def test_places_hold_a_county_name_jieba_cuts_in_two(tokenizer: JiebaTokenizer) -> None:
     router = Router.build([QINGLIU, MEILIN], tokenizer)
     assert {"梅林县", "梅林"} <= router.places
+
+
+def test_without_places_blanks_places_and_doc_numbers(tokenizer: JiebaTokenizer) -> None:
+    router = Router.build([QINGLIU, TONGXI], tokenizer)
+    blanked = router.without_places("桐政[2021]5号里桐溪县的诉求有多少")
+    assert ("桐溪" in blanked, "5号" in blanked, "诉求" in blanked) == (False, False, True)

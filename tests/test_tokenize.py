@@ -218,3 +218,16 @@ def test_loading_the_user_dictionary_closes_the_file(config_copies: dict[str, Pa
         fresh("加载词典")
         gc.collect()
     assert [str(w.message) for w in caught if w.category is ResourceWarning] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("清流2021年开公司", ["清流", "2021年", "开", "公司"]),  # HMM glued 年开
+        ("2020 年受理", ["2020年", "受理"]),
+    ],
+)
+def test_a_year_is_one_term_even_when_glued_or_spaced(
+    tokenizer: JiebaTokenizer, text: str, expected: list[str]
+) -> None:
+    assert tokenizer(text) == expected
