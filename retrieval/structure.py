@@ -151,6 +151,14 @@ def parse_metadata_line(text: str) -> tuple[str, str] | None:
     return (field, match.group(2).strip()) if field else None
 
 
+def is_header_line(text: str) -> bool:
+    """Whether a line belongs to a report's header: a metadata field, the 来源/时间 line or
+    the 文号 on its own."""
+    return bool(
+        parse_metadata_line(text) or _SOURCE_LINE.match(text) or _DOC_NUMBER.fullmatch(text)
+    )
+
+
 class _Builder:
     """Walks the blocks once, keeping the current part and subsection."""
 

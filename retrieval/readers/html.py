@@ -11,7 +11,7 @@ from retrieval.errors import CorruptDocument, EmptyDocument
 from retrieval.model import Block, RawDocument
 from retrieval.readers._blocks import line_blocks, table_block
 from retrieval.readers.encoding import decode_text
-from retrieval.structure import parse_metadata_line
+from retrieval.structure import is_header_line
 
 # The WHATWG prescan reads the declared charset from the first 1024 bytes; we allow more
 # because government pages often put long comments and scripts before the meta tag.
@@ -28,8 +28,6 @@ _MIN_LINK_SHARE = 0.5
 _TEXT_TAGS = {"p", "head", "item", "quote", "code"}
 _MAX_HEADER_LINE = 120
 _BLOCK_TAGS = ("p", "div", "li", "td", "th", "tr", "table", "ul", "ol", "h1", "h2", "h3")
-_SOURCE_LINE = re.compile(r"^(来源|发布时间|时间)\s*[:：]")
-_DOC_NUMBER = re.compile(r"\S{1,12}?[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 _CONTAINER_TAGS = {"list", "div", "main"}
 
 
@@ -90,7 +88,7 @@ def _header_lines(page: str) -> list[str]:
         text = " ".join("".join(element.itertext()).split())
         if len(text) > _MAX_HEADER_LINE or text in lines:
             continue
-        if parse_metadata_line(text) or _SOURCE_LINE.match(text) or _DOC_NUMBER.fullmatch(text):
+        if is_header_line(text):
             lines.append(text)
     return lines
 
