@@ -51,6 +51,7 @@ from answers.telegram import (
     ADMIN_ONLY_UPLOAD,
     BUTTON_EXPIRED,
     DEFAULT_EXAMPLE,
+    INLINE_NOT_FOUND,
     NO_MORE_ANSWERS,
     NON_TEXT_HINT,
     SOMETHING_WENT_WRONG,
@@ -454,6 +455,24 @@ async def inline_query(update: Update, context: Context) -> None:
                     ),
                 )
             )
+    else:
+        # Say so in the list too: an empty list looks like a bot that did not answer.
+        parts = [part for info in context.bot_data.engine.documents() for part in info.parts]
+        refusal = render_refusal(
+            question, _titles(context.bot_data), has_examples=False, topics=topics_of(parts)
+        )
+        results.append(
+            InlineQueryResultArticle(
+                id="not-found",
+                title=INLINE_NOT_FOUND,
+                description=html_to_text(refusal).splitlines()[0],
+                input_message_content=InputTextMessageContent(
+                    split_message(refusal)[0],
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=_NO_PREVIEW,
+                ),
+            )
+        )
     await query.answer(results, cache_time=60)
 
 

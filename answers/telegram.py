@@ -71,6 +71,7 @@ NO_MORE_ANSWERS = "没有更多答案了。"
 NON_TEXT_HINT = "我只能读文字，请用文字发送您的问题。"
 SOMETHING_WENT_WRONG = "抱歉，处理您的请求时出了点问题，请稍后再试。"
 DEFAULT_EXAMPLE = "12345热线去年收到多少诉求？"
+INLINE_NOT_FOUND = "未在已加载的报告中找到相关内容"
 FACTS_PER_PAGE = 10
 _QUOTE_CHARS = 40
 

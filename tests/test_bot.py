@@ -521,3 +521,11 @@ async def test_reportqa_serve_process_answers_through_the_configured_api_root(
             _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert "<b>3531件</b>" in reply.params["text"]
     assert TOKEN not in stderr.decode("utf-8", "replace")
+
+
+async def test_inline_query_without_an_answer_says_so(bot: Harness) -> None:
+    mark = bot.fake.inline("怎么办理护照？", CITIZEN)
+    (call,) = await bot.fake.wait_for("answerInlineQuery", after=mark)
+    (result,) = call.params["results"]
+    assert result["title"] == "未在已加载的报告中找到相关内容"
+    assert "怎么办理护照？" in result["input_message_content"]["message_text"]
