@@ -11,6 +11,7 @@ import logging
 import secrets
 import sys
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -97,6 +98,7 @@ INLINE_ANSWERS = 5
 MAX_TOP_K = 30
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _CALLBACK_DATA_BYTES = 64
+_TYPING_SECONDS = 4.5
 
 T = TypeVar("T")
 
@@ -225,6 +227,19 @@ async def _send_chunk(
         )
 
 
+async def _while_typing(bot: Bot, chat_id: int, work: Callable[..., T], *args: object) -> T:
+    """Run engine work in a thread, showing "typing…" until it is done.
+
+    Telegram shows a chat action for about five seconds; a reload can take longer.
+    """
+    task = asyncio.ensure_future(asyncio.to_thread(work, *args))
+    while True:
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        done, _ = await asyncio.wait({task}, timeout=_TYPING_SECONDS)
+        if done:
+            return task.result()
+
+
 def _reply_to(message: Message) -> int | None:
     # In groups the answer quotes the question; in a private chat the order is enough.
     return None if message.chat.type == ChatType.PRIVATE else message.message_id
@@ -287,9 +302,8 @@ async def _answer_question(
 ) -> None:
     """Ask the engine off the event loop and send the answer, or a refusal with examples."""
     state = context.bot_data
-    await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     top_k = state.settings.top_k
-    answer = await asyncio.to_thread(state.engine.ask, question, top_k)
+    answer = await _while_typing(context.bot, chat_id, state.engine.ask, question, top_k)
     if answer.found and answer.answers:
         text = render_answer(answer)
         markup: InlineKeyboardMarkup | None = _answer_markup(state, answer, 0, top_k)
@@ -381,8 +395,7 @@ async def reload_command(update: Update, context: Context) -> None:
         logger.warning("Refused /reload from user %s", user_id)
         await _send_html(context.bot, message.chat_id, ADMIN_ONLY_RELOAD)
         return
-    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
-    report = await asyncio.to_thread(state.engine.reload)
+    report = await _while_typing(context.bot, message.chat_id, state.engine.reload)
     logger.info("Reload: %s", report)
     await _send_html(context.bot, message.chat_id, render_reload(report))
 
@@ -414,7 +427,9 @@ async def upload(update: Update, context: Context) -> None:
     content = bytes(await telegram_file.download_as_bytearray())
     logger.info("Ingesting %r (%d bytes) from an administrator", name, len(content))
     try:
-        report = await asyncio.to_thread(state.engine.ingest, name, content)
+        report = await _while_typing(
+            context.bot, message.chat_id, state.engine.ingest, name, content
+        )
     except DocumentError as error:
         logger.info("Upload %r rejected: %s", name, error)
         await _send_html(context.bot, message.chat_id, render_ingest_error(name, error))
@@ -540,8 +555,7 @@ async def _show_more(update: Update, context: Context, payload: str) -> None:
             for row in query.message.reply_markup.inline_keyboard
         ]
         await query.edit_message_reply_markup(InlineKeyboardMarkup([r for r in kept if r]))
-    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-    answer = await asyncio.to_thread(state.engine.ask, question, requested)
+    answer = await _while_typing(context.bot, chat.id, state.engine.ask, question, requested)
     if not answer.found or len(answer.answers) <= shown:
         await _send_html(context.bot, chat.id, NO_MORE_ANSWERS)
         return
