@@ -334,7 +334,9 @@ async def help_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    text = render_help(PUBLIC_COMMANDS, ADMIN_COMMANDS, context.bot.username)
+    examples = await asyncio.to_thread(context.bot_data.engine.example_questions, 1)
+    example = examples[0] if examples else DEFAULT_EXAMPLE
+    text = render_help(PUBLIC_COMMANDS, ADMIN_COMMANDS, context.bot.username, example)
     await _send_html(context.bot, message.chat_id, text, reply_to=_reply_to(message))
 
 

@@ -12,11 +12,14 @@ import logging
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
 from config import Settings
+
+if TYPE_CHECKING:
+    from retrieval.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ def _settings(docs: Path | None) -> Settings:
     return settings
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> Engine:
     # Imported here so `reportqa --help` and setting errors stay instant.
     from retrieval.engine import Engine
     from retrieval.errors import DocsFolderError
@@ -151,7 +154,7 @@ def facts(args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit(engine: Any) -> int:
+def _audit(engine: Engine) -> int:
     """Print every digit or Chinese-numeral run with the fact or non-fact class it became."""
     from collections import Counter
 

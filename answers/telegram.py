@@ -219,12 +219,16 @@ def render_help(
     commands: Sequence[tuple[str, str]],
     admin_commands: Sequence[tuple[str, str]],
     bot_username: str,
+    example: str = DEFAULT_EXAMPLE,
 ) -> str:
-    """List every command and explain how to ask, in private, in groups and inline."""
+    """List every command and explain how to ask, in private, in groups and inline.
+
+    `example` is a question the loaded reports answer, so the help fits whatever is loaded.
+    """
     mention = f"@{html.escape(bot_username)}" if bot_username else "@机器人"
     lines = [
         "<b>怎么提问</b>",
-        "私聊：直接发送问题，例如“12345热线去年收到多少诉求？”。"
+        f"私聊：直接发送问题，例如“{html.escape(example)}”。"
         "我会回复答案（数字加粗）和出处；点“原文”看整段原文，点“更多”看其他答案。",
         "群组：发送 /ask 加问题，或直接回复我的消息。",
         f"任意聊天：输入 {mention} 加问题，从弹出的答案中选择一条发送。",

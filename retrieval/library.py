@@ -11,7 +11,7 @@ from pathlib import Path
 from answers.model import Fact
 from retrieval.cache import CachedDocument, DocumentCache, cache_key
 from retrieval.errors import DocsFolderError, DocumentError, EmptyDocument
-from retrieval.model import Document, Passage
+from retrieval.model import Passage
 from retrieval.readers import SUPPORTED_SUFFIXES, read_bytes
 from retrieval.structure import build_document
 from retrieval.tokenize import JiebaTokenizer
@@ -146,8 +146,3 @@ def load_folder(
         else:
             duplicates.append(outcome)
     return LoadResult(tuple(files), tuple(failures), tuple(duplicates))
-
-
-def documents_of(result: LoadResult) -> tuple[Document, ...]:
-    """The documents a load produced, in file-name order."""
-    return tuple(f.entry.document for f in result.files)

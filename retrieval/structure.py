@@ -262,8 +262,8 @@ class _Builder:
                 # Under （一） a `1.` is a third level and stays inside its paragraph.
                 self._subsection(f"{arabic.group(1)}.", arabic.group(2), block)
                 continue
-            closing = _SHORTCOMINGS_OPENING.match(text) and _SHORTCOMINGS.search(text)
-            if (self.inline_subsection or closing) and _SHORTCOMINGS.search(text):
+            closing = self.inline_subsection or _SHORTCOMINGS_OPENING.match(text)
+            if closing and _SHORTCOMINGS.search(text):
                 # A paragraph without a marker after a part's subsections closes the report.
                 self.part, self.subsection = SHORTCOMINGS_SECTION, ""
                 self.inline_subsection = False
