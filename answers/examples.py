@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from answers.compose import Composer
-from answers.model import Fact
+from retrieval.model import Fact
 
 _TEMPLATES = {
     "percent": "{label}是多少？",

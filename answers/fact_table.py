@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from answers.facts import sentence_of
-from answers.model import Fact
+from retrieval.model import Fact
 
 __all__ = [
     "COLUMNS",

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from answers.model import Fact
 from answers.numerals import MAGNITUDES, parse_chinese, parse_decimal
-from retrieval.model import Passage
+from retrieval.model import Fact, Passage
 
 __all__ = ["RUN_CATEGORIES", "Run", "classify_runs", "extract_facts", "sentence_of"]
 

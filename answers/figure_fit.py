@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from answers.intent import Intent
-from answers.model import Fact
 from answers.sentences import MAX_ANSWER_CHARS, Span, sentences
+from retrieval.model import Fact
 
 
 def best_figure(

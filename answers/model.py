@@ -1,31 +1,10 @@
-"""The nouns of an answer: facts, short answers, and the answer to one question."""
+"""The nouns of an answer: citations, short answers, and the answer to one question."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrieval.model import DocumentMeta, Passage
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One figure of a report, kept exactly as written next to its parsed value.
-
-    `raw` is the figure as the report writes it (`10000余份`, `1.44万元`, `第24位`);
-    `value` the number it stands for (14400.0 for `1.44万元`), None for dates and spans;
-    `start`/`end` locate `raw` in `passage.text`.
-    """
-
-    raw: str
-    value: float | None
-    unit: str
-    label: str
-    kind: str
-    passage: Passage
-    start: int
-    end: int
-    qualifier: str = ""
-    approximate: bool = False
+from retrieval.model import DocumentMeta, Fact, Passage
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from answers.model import Answer, Citation, Fact, ShortAnswer
-from retrieval.model import DocumentMeta
+from answers.model import Answer, Citation, ShortAnswer
+from retrieval.model import DocumentMeta, Fact
 
 _BOLD, _PLAIN = "\033[1m", "\033[0m"
 

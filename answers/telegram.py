@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from answers.model import Answer, Citation, Fact, ShortAnswer
+from answers.model import Answer, Citation, ShortAnswer
 from answers.render import citation_line as plain_citation_line
 from retrieval.errors import (
     CorruptDocument,
@@ -25,7 +25,7 @@ from retrieval.errors import (
     UndecodableText,
     UnsupportedFormat,
 )
-from retrieval.model import DocumentMeta, Passage
+from retrieval.model import DocumentMeta, Fact, Passage
 
 if TYPE_CHECKING:
     from retrieval.engine import IngestReport, ReloadReport

@@ -5,7 +5,7 @@ imported here: reading a file or loading the cache needs neither numpy nor the t
 """
 
 from retrieval.errors import DocsFolderError, DocumentError
-from retrieval.model import Block, Document, DocumentMeta, Passage, RawDocument
+from retrieval.model import Block, Document, DocumentMeta, Fact, Passage, RawDocument
 
 __all__ = [
     "Block",
@@ -13,6 +13,7 @@ __all__ = [
     "Document",
     "DocumentError",
     "DocumentMeta",
+    "Fact",
     "Passage",
     "RawDocument",
 ]

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from answers.model import Fact
-from retrieval.model import Document
+from retrieval.model import Document, Fact
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +42,6 @@ _PRODUCERS = (
     "retrieval.model",
     "answers.facts",
     "answers.numerals",
-    "answers.model",
 )
 
 

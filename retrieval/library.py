@@ -8,10 +8,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from answers.model import Fact
 from retrieval.cache import CachedDocument, DocumentCache, cache_key
 from retrieval.errors import DocsFolderError, DocumentError, EmptyDocument
-from retrieval.model import Passage
+from retrieval.model import Fact, Passage
 from retrieval.readers import SUPPORTED_SUFFIXES, read_bytes
 from retrieval.structure import build_document
 from retrieval.tokenize import JiebaTokenizer

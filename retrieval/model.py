@@ -67,3 +67,24 @@ class Document:
     meta: DocumentMeta
     passages: tuple[Passage, ...]
     content_hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One figure of a report, kept exactly as written next to its parsed value.
+
+    `raw` is the figure as the report writes it (`10000余份`, `1.44万元`, `第24位`);
+    `value` the number it stands for (14400.0 for `1.44万元`), None for dates and spans;
+    `start`/`end` locate `raw` in `passage.text`.
+    """
+
+    raw: str
+    value: float | None
+    unit: str
+    label: str
+    kind: str
+    passage: Passage
+    start: int
+    end: int
+    qualifier: str = ""
+    approximate: bool = False

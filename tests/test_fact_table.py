@@ -16,8 +16,7 @@ from answers.fact_table import (
     write_facts_csv,
 )
 from answers.facts import extract_facts
-from answers.model import Fact
-from retrieval.model import Passage
+from retrieval.model import Fact, Passage
 
 TITLES = {"qingliu": "清流县2020年法治政府建设情况报告"}
 

@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 
 from answers.facts import RUN_CATEGORIES, classify_runs, extract_facts, sentence_of
-from answers.model import Fact
 from answers.numerals import parse_chinese, parse_decimal
 from config import BUNDLED_DOCS_DIR
-from retrieval.model import Passage
+from retrieval.model import Fact, Passage
 
 REPORT = BUNDLED_DOCS_DIR / "qingliu-2020-fazhi-report.txt"
 GOLDEN = Path(__file__).parent / "golden" / "qingliu_facts.jsonl"

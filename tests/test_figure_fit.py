@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from answers.figure_fit import best_figure, with_qualifier
 from answers.intent import read_intent
-from answers.model import Fact
 from answers.sentences import Span
-from retrieval.model import Passage
+from retrieval.model import Fact, Passage
 
 TEXT = "2019年、2020年，全县刑事案件同比分别下降18.2%、3.8%；受理案件12件，办结9项。"
 PASSAGE = Passage("doc", (), 1, TEXT)

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from answers.model import Answer, Citation, Fact, ShortAnswer
+from answers.model import Answer, Citation, ShortAnswer
 from answers.render import answer_to_json, answer_to_text, citation_line
 from retrieval.engine import Engine
-from retrieval.model import DocumentMeta, Passage
+from retrieval.model import DocumentMeta, Fact, Passage
 
 # The contract scripts (eval/score.py) read; the extra keys are the richer citation and the
 # engine's own judgement, documented on Answer and ShortAnswer.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import answers.telegram as render
-from answers.model import Answer, Citation, Fact, ShortAnswer
+from answers.model import Answer, Citation, ShortAnswer
 from answers.telegram import (
     citation_line,
     document_error_zh,
@@ -24,7 +24,7 @@ from answers.telegram import (
 )
 from retrieval.engine import ReloadReport
 from retrieval.errors import CorruptDocument, DocumentError, NoTextLayer, UnsupportedFormat
-from retrieval.model import DocumentMeta, Passage
+from retrieval.model import DocumentMeta, Fact, Passage
 from tests.fakes import ApiError, check_html
 
 QINGLIU = DocumentMeta(
