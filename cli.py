@@ -86,9 +86,9 @@ def index(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from answers.facts import extract_facts
     from retrieval.cache import DocumentCache
     from retrieval.errors import DocsFolderError
+    from retrieval.facts import extract_facts
     from retrieval.library import Duplicate, Failure, LoadedFile, document_files, iter_load
     from retrieval.tokenize import JiebaTokenizer
 
@@ -158,7 +158,7 @@ def _audit(engine: Engine) -> int:
     """Print every digit or Chinese-numeral run with the fact or non-fact class it became."""
     from collections import Counter
 
-    from answers.facts import classify_runs
+    from retrieval.facts import classify_runs
 
     counts: Counter[str] = Counter()
     for info in engine.documents():

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from answers.facts import sentence_of
+from retrieval.facts import sentence_of
 from retrieval.model import Fact
 
 __all__ = [

@@ -40,8 +40,7 @@ _PRODUCERS = (
     "retrieval.readers",
     "retrieval.structure",
     "retrieval.model",
-    "answers.facts",
-    "answers.numerals",
+    "retrieval.facts",
 )
 
 

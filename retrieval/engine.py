@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from answers.compose import Composer
 from answers.examples import example_questions
-from answers.facts import extract_facts, sentence_of
 from answers.model import Answer
 from config import Settings
 from retrieval.cache import DocumentCache
 from retrieval.errors import DocsFolderError
+from retrieval.facts import extract_facts, sentence_of
 from retrieval.index import Index
 from retrieval.ingest import save_upload
 from retrieval.library import FactExtractor, LoadResult, load_folder

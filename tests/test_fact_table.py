@@ -15,7 +15,7 @@ from answers.fact_table import (
     facts_to_text_table,
     write_facts_csv,
 )
-from answers.facts import extract_facts
+from retrieval.facts import extract_facts
 from retrieval.model import Fact, Passage
 
 TITLES = {"qingliu": "清流县2020年法治政府建设情况报告"}

@@ -1,4 +1,4 @@
-"""Tests for answers.facts: figures of the bundled report, non-figures, tables, the audit."""
+"""Tests for retrieval.facts: figures of the bundled report, non-figures, tables, the audit."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from answers.facts import RUN_CATEGORIES, classify_runs, extract_facts, sentence_of
-from answers.numerals import parse_chinese, parse_decimal
 from config import BUNDLED_DOCS_DIR
+from retrieval.facts import RUN_CATEGORIES, classify_runs, extract_facts, sentence_of
+from retrieval.facts.numerals import parse_chinese, parse_decimal
 from retrieval.model import Fact, Passage
 
 REPORT = BUNDLED_DOCS_DIR / "qingliu-2020-fazhi-report.txt"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pdfminer.high_level import extract_text
 
-from answers.facts import extract_facts
 from retrieval.errors import DocsFolderError
+from retrieval.facts import extract_facts
 from retrieval.library import Duplicate, LoadResult, analyse, load_folder
 from retrieval.model import Document
 from retrieval.tokenize import JiebaTokenizer
