@@ -79,7 +79,7 @@ from config import Settings
 from retrieval.errors import DocumentError
 
 if TYPE_CHECKING:
-    from retrieval.engine import Engine
+    from answers.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -644,7 +644,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
 
 def serve(settings: Settings, webhook_url: str | None = None) -> None:
     """Run the bot: long polling, or a webhook behind a reverse proxy when `webhook_url` is set."""
-    from retrieval.engine import Engine  # the index loads only when the bot really starts
+    from answers.engine import Engine  # the index loads only when the bot really starts
 
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         raise MissingSetting("REPORTQA_TELEGRAM_TOKEN is not set: the bot needs its Bot API token")

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from config import Settings
 
 if TYPE_CHECKING:
-    from retrieval.engine import Engine
+    from answers.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _settings(docs: Path | None) -> Settings:
 
 def _engine(settings: Settings) -> Engine:
     # Imported here so `reportqa --help` and setting errors stay instant.
-    from retrieval.engine import Engine
+    from answers.engine import Engine
     from retrieval.errors import DocsFolderError
 
     try:

@@ -28,7 +28,7 @@ from retrieval.errors import (
 from retrieval.model import DocumentMeta, Fact, Passage
 
 if TYPE_CHECKING:
-    from retrieval.engine import IngestReport, ReloadReport
+    from answers.engine import IngestReport, ReloadReport
 
 __all__ = [
     "ADMIN_ONLY_RELOAD",

@@ -1,7 +1,7 @@
 """Turn report files into searchable passages: reading, parsing, tokenizing, indexing.
 
-The index (`retrieval.index`) and the engine that serves it (`retrieval.engine`) are not
-imported here: reading a file or loading the cache needs neither numpy nor the tokenizer.
+The index (`retrieval.index`) is not imported here: reading a file or loading the cache
+needs neither numpy nor the tokenizer.
 """
 
 from retrieval.errors import DocsFolderError, DocumentError

@@ -41,9 +41,9 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from answers.compose import Composer
+from answers.engine import Engine
 from config import BUNDLED_DOCS_DIR, Settings
 from retrieval.cache import CachedDocument
-from retrieval.engine import Engine
 from retrieval.facts import extract_facts
 from retrieval.index import Index
 from retrieval.library import analyse

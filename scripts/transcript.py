@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pydantic import SecretStr
 
+from answers.engine import Engine
 from answers.telegram import html_to_text
 from bot import build_application
 from config import Settings
-from retrieval.engine import Engine
 from tests.fakes import TOKEN, Call, FakeBotApi
 
 QUESTIONS = (

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from answers.engine import Engine
 from config import BUNDLED_DOCS_DIR, Settings
-from retrieval.engine import Engine
 from retrieval.model import Document
 from retrieval.readers import read_document
 from retrieval.structure import build_document

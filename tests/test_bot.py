@@ -16,10 +16,10 @@ import pytest
 from pydantic import SecretStr
 from telegram.ext import CommandHandler
 
+from answers.engine import Engine
 from answers.telegram import NON_TEXT_HINT, SOMETHING_WENT_WRONG
 from bot import BotApplication, MissingSetting, build_application, serve
 from config import BUNDLED_DOCS_DIR, Settings
-from retrieval.engine import Engine
 from tests.fakes import BOT_ID, GROUP_ID, TOKEN, Call, FakeBotApi
 
 ADMIN = 1001

@@ -11,9 +11,9 @@ import pytest
 
 import retrieval.cache
 import retrieval.library
+from answers.engine import Engine
 from config import USER_DICT, Settings
 from retrieval.cache import cache_key
-from retrieval.engine import Engine
 from retrieval.tokenize import JiebaTokenizer
 from tests.report_fixtures import BUNDLED_REPORT, load_report, write_report_files
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+import answers.engine
 import cli
-import retrieval.engine
 import retrieval.tokenize
 from answers.fact_table import COLUMNS
 from retrieval.tokenize import JiebaTokenizer
@@ -84,7 +84,7 @@ def environment(
             monkeypatch.delenv(name)
     monkeypatch.setenv("REPORTQA_DATA_DIR", str(data_dir))
     monkeypatch.chdir(tmp_path)  # Settings reads `.env` from the working folder
-    monkeypatch.setattr(retrieval.engine, "JiebaTokenizer", lambda: tokenizer)
+    monkeypatch.setattr(answers.engine, "JiebaTokenizer", lambda: tokenizer)
     monkeypatch.setattr(retrieval.tokenize, "JiebaTokenizer", lambda: tokenizer)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from answers.engine import Engine
 from answers.model import Answer
 from answers.sentences import MAX_ANSWER_CHARS
-from retrieval.engine import Engine
 from retrieval.structure import METADATA_SECTION
 
 QINGLIU_TITLE = "清流县2020年法治政府建设情况报告"

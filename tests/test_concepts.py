@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from answers.concepts import adjacent_pairs, read_concepts
-from retrieval.engine import Engine
+from answers.engine import Engine
 
 
 def _concepts(engine: Engine, question: str) -> dict[str, tuple[float, bool, bool]]:

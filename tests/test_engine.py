@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from answers.engine import Engine, ReloadReport
 from config import Settings
-from retrieval.engine import Engine, ReloadReport
 from retrieval.errors import (
     CorruptDocument,
     DocsFolderError,

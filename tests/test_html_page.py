@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.engine import Engine
+from answers.engine import Engine
 from retrieval.readers import read_document
 from retrieval.structure import build_document
 from tests.conftest import EngineFactory

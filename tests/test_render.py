@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from answers.engine import Engine
 from answers.model import Answer, Citation, ShortAnswer
 from answers.render import answer_to_json, answer_to_text, citation_line
-from retrieval.engine import Engine
 from retrieval.model import DocumentMeta, Fact, Passage
 
 # The contract scripts (eval/score.py) read; the extra keys are the richer citation and the

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import answers.telegram as render
+from answers.engine import ReloadReport
 from answers.model import Answer, Citation, ShortAnswer
 from answers.telegram import (
     citation_line,
@@ -22,7 +23,6 @@ from answers.telegram import (
     split_message,
     with_figure,
 )
-from retrieval.engine import ReloadReport
 from retrieval.errors import CorruptDocument, DocumentError, NoTextLayer, UnsupportedFormat
 from retrieval.model import DocumentMeta, Fact, Passage
 from tests.fakes import ApiError, check_html
