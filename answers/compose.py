@@ -1,4 +1,4 @@
-"""Turn a question and the index into an Answer: rank, choose the clause, judge coverage."""
+"""The steps of answering over one index: understand, route, retrieve, compose, judge."""
 
 from __future__ import annotations
 
@@ -32,8 +32,31 @@ _TRAILING = "，,；;、 "
 _FIGURE_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 
 
+# The reports a question is answered from: doc ids, or None for every loaded report.
+Scope = frozenset[str] | None
+
+
 @dataclass(frozen=True, slots=True)
-class _Choice:
+class Question:
+    """A question as the engine understood it: the first step of the pipeline.
+
+    `asked` is the question as it was sent; `text` its first 200 characters; `terms` the
+    words searched for, `concepts` the things it names with their synonyms, and `query`
+    the terms plus those synonyms.
+    """
+
+    asked: str
+    text: str
+    terms: tuple[str, ...]
+    intent: Intent
+    concepts: tuple[Concept, ...]
+    query: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The clause and figure chosen from one retrieved passage, and how well they answer."""
+
     hit: Hit
     span: Span
     figure: Fact | None
@@ -66,8 +89,8 @@ class Composer:
         self.tokenizer = tokenizer
         self.min_confidence = min_confidence
 
-    def answer(self, question: str, top_k: int = 3) -> Answer:
-        """The best short answers to a question, or found=False when nothing covers it.
+    def understand(self, question: str) -> Question:
+        """What a question asks: its terms, the kind of figure, and the concepts it names.
 
         Only the first 200 characters are read: a longer text is not a question, and
         reading all of it would let one message cost seconds.
@@ -77,45 +100,69 @@ class Composer:
         # which passage answers, and jieba may leave its 县 behind as a word.
         asked = self.router.without_places(normalize(asked_text))
         terms = [t for t in self.tokenizer.question_terms(asked) if t not in self.router.places]
-        if not terms:
-            return Answer(question=question, found=False, answers=())
         intent = read_intent(normalize(asked_text))
-        doc_ids = self.router.route(asked_text)
+        if not terms:
+            return Question(question, asked_text, (), intent, (), ())
         concepts = read_concepts(
             terms, self.tokenizer.topicality(asked), asked, self.index, self.tokenizer
         )
         extra = (t for c in concepts for option, _ in c.options[1:] for t in option)
         query = [*terms, *(t for t in extra if t not in terms)]
-        hits = self.index.search(query, _CANDIDATE_PASSAGES, doc_ids)
+        return Question(question, asked_text, tuple(terms), intent, tuple(concepts), tuple(query))
+
+    def route(self, question: Question) -> Scope:
+        """The reports a question names (by place, year, 文号 or title), or None for all."""
+        if not question.terms:
+            return None
+        return self.router.route(question.text)
+
+    def retrieve(self, question: Question, scope: Scope) -> list[Hit]:
+        """The passages of the reports in scope that rank best for the question."""
+        if not question.terms:
+            return []
+        return self.index.search(list(question.query), _CANDIDATE_PASSAGES, scope)
+
+    def compose(self, question: Question, hits: Sequence[Hit]) -> list[Choice]:
+        """For each passage, the clause and figure that answer best, best first."""
         if not hits:
-            return Answer(question=question, found=False, answers=())
+            return []
         top_score = hits[0].score
-        phrases = adjacent_pairs(terms)
-        choices = sorted(
-            (self._choose(hit, concepts, intent, top_score, phrases) for hit in hits),
+        phrases = adjacent_pairs(list(question.terms))
+        concepts = list(question.concepts)
+        return sorted(
+            (self._choose(hit, concepts, question.intent, top_score, phrases) for hit in hits),
             key=lambda c: -c.score,
         )
+
+    def judge(
+        self, question: Question, scope: Scope, choices: Sequence[Choice], top_k: int = 3
+    ) -> Answer:
+        """The answer, or found=False when the best choice does not cover the question."""
+        intent = question.intent
+        if not choices:
+            return Answer(question=question.asked, found=False, answers=())
         confidence = choices[0].coverage
         if intent.asks_quantity and choices[0].figure is None:
             # A quantity asked for and no figure that fits it: the passage talks about
             # the topic (持证上岗) without the number, so the reports do not answer.
             confidence = min(confidence, self.min_confidence / 2)
         if confidence < self.min_confidence:
-            return Answer(question=question, found=False, answers=(), confidence=confidence)
+            return Answer(question=question.asked, found=False, answers=(), confidence=confidence)
+        picks = list(choices)
         ambiguous = False
-        if doc_ids is None and len(self.index.documents) > 1:
-            choices, ambiguous = self._spread_over_documents(choices)
+        if scope is None and len(self.index.documents) > 1:
+            picks, ambiguous = self._spread_over_documents(picks)
         if not ambiguous:
             # Runners-up are shown only when they too cover the question, not as filler.
-            choices = [choices[0], *(c for c in choices[1:] if c.coverage >= self.min_confidence)]
-        picked = choices[: max(top_k, 1)] if not ambiguous else choices
+            picks = [picks[0], *(c for c in picks[1:] if c.coverage >= self.min_confidence)]
+        picked = picks[: max(top_k, 1)] if not ambiguous else picks
         answers = tuple(self._short_answer(c) for c in picked)
         chosen = [c.figure for c in picked if c.figure is not None]
         # A figure asked about by its number (3531是什么) brings every fact written with it.
         looked_up = [f for n in intent.numbers for f in self.by_number.get(n, ())]
         facts = tuple(dict.fromkeys([*chosen, *looked_up]))
         return Answer(
-            question=question,
+            question=question.asked,
             found=True,
             answers=answers,
             facts=facts,
@@ -152,7 +199,7 @@ class Composer:
         intent: Intent,
         top_score: float,
         phrases: tuple[str, ...] = (),
-    ) -> _Choice:
+    ) -> Choice:
         total = sum(c.weight for c in concepts) or 1.0
         passage_terms = set(self.index.terms[hit.index])
         text = hit.passage.text
@@ -224,10 +271,10 @@ class Composer:
         score = 0.4 * hit.score / top_score + 0.4 * passage_cover + 0.6 * value
         if intent.about_document and hit.passage.section_path == (METADATA_SECTION,):
             score += 0.5
-        return _Choice(hit, span, figure, confidence, score)
+        return Choice(hit, span, figure, confidence, score)
 
-    def _spread_over_documents(self, choices: list[_Choice]) -> tuple[list[_Choice], bool]:
-        best_by_doc: dict[str, _Choice] = {}
+    def _spread_over_documents(self, choices: list[Choice]) -> tuple[list[Choice], bool]:
+        best_by_doc: dict[str, Choice] = {}
         for choice in choices:
             best_by_doc.setdefault(choice.hit.passage.doc_id, choice)
         leaders = sorted(best_by_doc.values(), key=lambda c: -c.score)
@@ -240,7 +287,7 @@ class Composer:
             return choices, False
         return close, True
 
-    def _short_answer(self, choice: _Choice) -> ShortAnswer:
+    def _short_answer(self, choice: Choice) -> ShortAnswer:
         passage = choice.hit.passage
         meta = self.index.document(passage.doc_id).meta
         return ShortAnswer(

@@ -80,6 +80,7 @@ class Engine:
         settings: Settings,
         tokenizer: JiebaTokenizer | None = None,
         extract: FactExtractor = extract_facts,
+        snapshot: Snapshot | None = None,
     ) -> None:
         self.settings = settings
         self.tokenizer = tokenizer or JiebaTokenizer()
@@ -87,7 +88,7 @@ class Engine:
         self.cache = DocumentCache(settings.data_dir)
         self._reload_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
-        self._snapshot: Snapshot | None = None
+        self._snapshot: Snapshot | None = snapshot
         self._examples: dict[int, tuple[str, ...]] = {}
 
     @classmethod
@@ -134,8 +135,13 @@ class Engine:
         return Snapshot(load=load, index=index, composer=composer, facts=facts)
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
-        """Answer a question from the served snapshot."""
-        return self.snapshot.composer.answer(question, top_k or self.settings.top_k)
+        """Answer a question from the served snapshot, one step after the other."""
+        steps = self.snapshot.composer  # one snapshot for the whole question
+        understood = steps.understand(question)
+        scope = steps.route(understood)
+        hits = steps.retrieve(understood, scope)
+        choices = steps.compose(understood, hits)
+        return steps.judge(understood, scope, choices, top_k or self.settings.top_k)
 
     def documents(self) -> tuple[DocumentInfo, ...]:
         """The served documents with their passage counts and part headings."""
@@ -154,7 +160,7 @@ class Engine:
         cached = self._examples.get(id(snapshot))
         if cached is None or len(cached) < count:
             everything = (f for fs in snapshot.facts for f in fs)
-            cached = example_questions(snapshot.composer, everything, count)
+            cached = example_questions(self.ask, everything, self.tokenizer.is_noun_phrase, count)
             self._examples = {id(snapshot): cached}
         return cached[:count]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from answers.compose import Composer
+from answers.model import Answer
 from retrieval.model import Fact
 
 _TEMPLATES = {
@@ -28,7 +28,10 @@ def _question(fact: Fact, is_noun_phrase: Callable[[str], bool]) -> str | None:
 
 
 def example_questions(
-    composer: Composer, facts: Iterable[Fact], count: int = 3
+    ask: Callable[[str, int], Answer],
+    facts: Iterable[Fact],
+    is_noun_phrase: Callable[[str], bool],
+    count: int = 3,
 ) -> tuple[str, ...]:
     """Up to `count` questions from different sections that the engine answers with the
     very figure they were made from, so every example shown to a user works."""
@@ -37,13 +40,13 @@ def example_questions(
     tries = 0
     for fact in facts:
         part = fact.passage.section_path[:1]
-        question = _question(fact, composer.tokenizer.is_noun_phrase)
+        question = _question(fact, is_noun_phrase)
         if question is None or part in sections:
             continue
         tries += 1
         if tries > _MAX_TRIES:
             break
-        answer = composer.answer(question, top_k=1)
+        answer = ask(question, 1)
         if answer.found and answer.answers[0].figure == fact.raw:
             chosen.append(question)
             sections.add(part)

@@ -41,12 +41,12 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from answers.compose import Composer
-from answers.engine import Engine
+from answers.engine import Engine, Snapshot
 from config import BUNDLED_DOCS_DIR, Settings
 from retrieval.cache import CachedDocument
 from retrieval.facts import extract_facts
 from retrieval.index import Index
-from retrieval.library import analyse
+from retrieval.library import LoadResult, analyse
 from retrieval.routing import Router
 from retrieval.tokenize import JiebaTokenizer
 
@@ -438,24 +438,27 @@ def bench_queries(
     index_seconds = time.perf_counter() - started
     started = time.perf_counter()
     router = Router.build([d.meta for d in documents], tokenizer)
-    composer = Composer(index, tokenizer, facts, Settings().min_confidence, router)
+    settings = Settings()
+    composer = Composer(index, tokenizer, facts, settings.min_confidence, router)
+    snapshot = Snapshot(load=LoadResult((), (), ()), index=index, composer=composer, facts=facts)
+    engine = Engine(settings, tokenizer, snapshot=snapshot)
     _row("Index.build", f"{index_seconds:.2f} s ({len(index._postings):,} terms)")
     _row("Router.build + Composer", f"{time.perf_counter() - started:.2f} s")
 
     asked = questions(question_count, counties, seed)
     for question in asked[:5]:  # load jieba's tagger and every lazy table before timing
-        composer.answer(question)
+        engine.ask(question)
     queries = [[t for t in tokenizer.question_terms(q) if t not in router.places] for q in asked]
     search_ms = [1000 * _timed(lambda q=q: index.search(q, _CANDIDATE_PASSAGES)) for q in queries]
     answer_ms: list[float] = []
     found = 0
     for question in asked:
         started = time.perf_counter()
-        found += composer.answer(question).found
+        found += engine.ask(question).found
         answer_ms.append(1000 * (time.perf_counter() - started))
     for label, samples in (
         ("Index.search (all passages)", search_ms),
-        ("Composer.answer", answer_ms),
+        ("Engine.ask", answer_ms),
     ):
         p50, p95, worst = percentiles(samples)
         _row(f"{label}, ms per question", f"p50 {p50:.1f}  p95 {p95:.1f}  max {worst:.1f}")
@@ -465,7 +468,7 @@ def bench_queries(
     sample = list(_prefix(entries, check_passages))
     check_bm25(sample, queries)
     if profile:
-        _profile(lambda: [composer.answer(q) for q in asked])
+        _profile(lambda: [engine.ask(q) for q in asked])
 
 
 def _prefix(entries: Sequence[CachedDocument], passages: int) -> Iterator[CachedDocument]:
