@@ -75,7 +75,7 @@ from answers.telegram import (
     split_message,
     topics_of,
 )
-from config import Settings
+from config import MissingSetting, Settings
 from retrieval.errors import DocumentError
 
 if TYPE_CHECKING:
@@ -101,10 +101,6 @@ _CALLBACK_DATA_BYTES = 64
 _TYPING_SECONDS = 4.5
 
 T = TypeVar("T")
-
-
-class MissingSetting(ValueError):
-    """A setting the bot cannot run without is not set."""
 
 
 class _Payloads(Generic[T]):
@@ -669,10 +665,10 @@ def serve(settings: Settings, webhook_url: str | None = None) -> None:
 
 
 def main() -> int:
-    """Run the CLI; `python bot.py` with no arguments means `reportqa serve`."""
-    import cli  # cli imports this module; importing it here avoids a cycle
+    """`python bot.py` runs the `reportqa` command; with no arguments, `reportqa serve`."""
+    from launcher import main as launch
 
-    return cli.main(sys.argv[1:] or ["serve"])
+    return launch(sys.argv[1:] or ["serve"])
 
 
 if __name__ == "__main__":

@@ -10,18 +10,21 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
-from config import Settings
+from config import MissingSetting, Settings
 
 if TYPE_CHECKING:
     from answers.engine import Engine
 
 logger = logging.getLogger(__name__)
+
+# What `serve` runs: the bot, given by the launcher so that this module never imports it.
+RunBot = Callable[[Settings, str | None], None]
 
 
 class UsageError(Exception):
@@ -176,13 +179,15 @@ def _audit(engine: Engine) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """Run the Telegram bot with long polling, or behind a webhook."""
-    import bot
     from retrieval.errors import DocsFolderError
 
+    run_bot: RunBot | None = args.run_bot
+    if run_bot is None:
+        raise UsageError("this entry point has no bot: run `reportqa serve`")
     settings = _settings(args.docs)
     try:
-        bot.serve(settings, webhook_url=args.webhook_url)
-    except (bot.MissingSetting, DocsFolderError) as error:
+        run_bot(settings, args.webhook_url)
+    except (MissingSetting, DocsFolderError) as error:
         raise UsageError(str(error)) from error
     return 0
 
@@ -228,9 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `reportqa` console script."""
+def main(argv: Sequence[str] | None = None, run_bot: RunBot | None = None) -> int:
+    """The command line; `run_bot` is what `serve` runs (the launcher passes the bot's)."""
     args = build_parser().parse_args(argv)
+    args.run_bot = run_bot
     # Bad files are reported by the commands themselves; library warnings would repeat
     # them ahead of the one error line.
     logging.basicConfig(
@@ -247,4 +253,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from launcher import main as launch
+
+    sys.exit(launch())

@@ -1,5 +1,19 @@
 """Configuration: the Settings class and the data files that tune the engine."""
 
-from config.settings import BUNDLED_DOCS_DIR, QUESTION_WORDS, SYNONYMS, USER_DICT, Settings
+from config.settings import (
+    BUNDLED_DOCS_DIR,
+    QUESTION_WORDS,
+    SYNONYMS,
+    USER_DICT,
+    MissingSetting,
+    Settings,
+)
 
-__all__ = ["BUNDLED_DOCS_DIR", "QUESTION_WORDS", "SYNONYMS", "USER_DICT", "Settings"]
+__all__ = [
+    "BUNDLED_DOCS_DIR",
+    "QUESTION_WORDS",
+    "SYNONYMS",
+    "USER_DICT",
+    "MissingSetting",
+    "Settings",
+]

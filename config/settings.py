@@ -21,6 +21,10 @@ def _default_data_dir() -> Path:
     return Path(cache_home) / "reportqa"
 
 
+class MissingSetting(ValueError):
+    """A setting the bot cannot run without is not set."""
+
+
 class Settings(BaseSettings):
     """reportqa's configuration; see config/example.env for every setting."""
 

@@ -18,8 +18,8 @@ from telegram.ext import CommandHandler
 
 from answers.engine import Engine
 from answers.telegram import NON_TEXT_HINT, SOMETHING_WENT_WRONG
-from bot import BotApplication, MissingSetting, build_application, serve
-from config import BUNDLED_DOCS_DIR, Settings
+from bot import BotApplication, build_application, serve
+from config import BUNDLED_DOCS_DIR, MissingSetting, Settings
 from tests.fakes import BOT_ID, GROUP_ID, TOKEN, Call, FakeBotApi
 
 ADMIN = 1001

@@ -55,7 +55,7 @@ CITATION_KEYS = {
     "page",
     "source",
 }
-RUN = "import sys, cli; sys.exit(cli.main())"
+RUN = "import sys, launcher; sys.exit(launcher.main())"
 
 
 @pytest.fixture(scope="module")

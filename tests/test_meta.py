@@ -1,4 +1,4 @@
-"""Meta tests: only bot.py may import telegram."""
+"""Meta tests: the layers point one way, and only bot.py imports telegram."""
 
 from __future__ import annotations
 
@@ -73,3 +73,72 @@ def test_telegram_imports_finds_every_form(source: str, expected: list[int]) -> 
 
 def test_bot_is_where_telegram_is_imported() -> None:
     assert telegram_imports((ROOT / "bot.py").read_text(encoding="utf-8"))
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module a source imports, at any depth of the code, by its absolute name."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def _imports_package(module: Path, package: str) -> bool:
+    names = imported_modules(module.read_text(encoding="utf-8"))
+    return any(name == package or name.startswith(package + ".") for name in names)
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted((ROOT / "retrieval").rglob("*.py")),
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
+def test_retrieval_does_not_import_answers(module: Path) -> None:
+    assert not _imports_package(module, "answers")
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        p for package in ("retrieval", "answers", "config") for p in (ROOT / package).rglob("*.py")
+    ),
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
+def test_packages_do_not_import_the_front_ends(module: Path) -> None:
+    for front_end in ("bot", "cli", "launcher"):
+        assert not _imports_package(module, front_end)
+
+
+def test_config_imports_neither_retrieval_nor_answers() -> None:
+    for module in sorted((ROOT / "config").rglob("*.py")):
+        assert not _imports_package(module, "retrieval")
+        assert not _imports_package(module, "answers")
+
+
+def test_the_front_ends_do_not_import_each_other() -> None:
+    assert not _imports_package(ROOT / "bot.py", "cli")
+    assert not _imports_package(ROOT / "cli.py", "bot")
+
+
+@pytest.mark.parametrize(
+    ("source", "package", "expected"),
+    [
+        ("from answers.model import Answer", "answers", True),
+        ("import answers", "answers", True),
+        ("def f():\n    import answers.engine", "answers", True),
+        ("if TYPE_CHECKING:\n    from answers import Fact", "answers", True),
+        ("from answersheet import x", "answers", False),
+        ("text = 'from answers import x'", "answers", False),
+        ("import bot", "bot", True),
+        ("from botocore import x", "bot", False),
+    ],
+)
+def test_imports_package_finds_every_form(
+    tmp_path: Path, source: str, package: str, expected: bool
+) -> None:
+    module = tmp_path / "module.py"
+    module.write_text(source, encoding="utf-8")
+    assert _imports_package(module, package) is expected
