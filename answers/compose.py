@@ -11,11 +11,11 @@ from answers.concepts import Concept, adjacent_pairs, read_concepts
 from answers.figure_fit import best_figure, with_qualifier
 from answers.intent import Intent, read_intent
 from answers.model import Answer, Citation, ShortAnswer
+from answers.routing import Router
 from answers.sentences import Span, candidate_spans
 from retrieval.index import Hit, Index
 from retrieval.model import Fact
 from retrieval.normalize import normalize
-from retrieval.routing import Router
 from retrieval.structure import METADATA_SECTION
 from retrieval.tokenize import JiebaTokenizer
 

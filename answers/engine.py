@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from answers.compose import Composer
 from answers.examples import example_questions
 from answers.model import Answer
+from answers.routing import Router
 from config import Settings
 from retrieval.cache import DocumentCache
 from retrieval.errors import DocsFolderError
@@ -24,7 +25,6 @@ from retrieval.ingest import save_upload
 from retrieval.library import FactExtractor, LoadResult, load_folder
 from retrieval.model import DocumentMeta, Fact
 from retrieval.normalize import compact
-from retrieval.routing import Router
 from retrieval.tokenize import JiebaTokenizer, is_number
 
 logger = logging.getLogger(__name__)

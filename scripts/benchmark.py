@@ -42,12 +42,12 @@ from rank_bm25 import BM25Okapi
 
 from answers.compose import Composer
 from answers.engine import Engine, Snapshot
+from answers.routing import Router
 from config import BUNDLED_DOCS_DIR, Settings
 from retrieval.cache import CachedDocument
 from retrieval.facts import extract_facts
 from retrieval.index import Index
 from retrieval.library import LoadResult, analyse
-from retrieval.routing import Router
 from retrieval.tokenize import JiebaTokenizer
 
 TEMPLATE = BUNDLED_DOCS_DIR / "qingliu-2020-fazhi-report.txt"

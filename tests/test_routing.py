@@ -1,11 +1,11 @@
-"""Tests for retrieval.routing: a question naming a county or a 文号 picks that report."""
+"""Tests for answers.routing: a question naming a county or a 文号 picks that report."""
 
 from __future__ import annotations
 
 import pytest
 
+from answers.routing import Router
 from retrieval.model import DocumentMeta
-from retrieval.routing import Router
 from retrieval.tokenize import JiebaTokenizer
 
 QINGLIU = DocumentMeta(
