@@ -20,6 +20,7 @@ from config import MissingSetting, Settings
 
 if TYPE_CHECKING:
     from answers.engine import Engine
+    from retrieval.model import DocumentMeta
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def index(args: argparse.Namespace) -> int:
                     meta = outcome.entry.document.meta
                     source = "cache" if outcome.cached else "parsed"
                     bar.write(
-                        f"ok      {outcome.path.name}: {meta.title} {meta.doc_number} "
+                        f"ok      {outcome.path.name}: {describe(meta)} "
                         f"({len(outcome.entry.document.passages)} passages, "
                         f"{outcome.seconds * 1000:.0f} ms, {source})"
                     )
@@ -135,6 +136,26 @@ def index(args: argparse.Namespace) -> int:
     if loaded == 0:
         return 2
     return 1 if failed else 0
+
+
+def describe(meta: DocumentMeta) -> str:
+    """One line on a document: title, kind, 文号, publisher and date, as `index` lists them."""
+    kind = {"fazhi": "fazhi report", "xxgk": "information disclosure report"}.get(
+        meta.kind, "kind unknown"
+    )
+    title = meta.title
+    if meta.title_from == "name":
+        title += " (no title found: named after the file)"
+    elif meta.title_from == "file":
+        title += " (title from the file's own title fields)"
+    fields = [
+        title,
+        kind,
+        f"文号 {meta.doc_number}" if meta.doc_number else "no 文号",
+        meta.publisher or "no publisher",
+        meta.date or "no date",
+    ]
+    return " · ".join(fields)
 
 
 def facts(args: argparse.Namespace) -> int:

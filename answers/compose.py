@@ -294,6 +294,13 @@ class Composer:
             text=choice.span.text.rstrip(_TRAILING),
             passage=passage,
             score=round(choice.hit.score, 4),
-            citation=Citation(meta, passage.section_path, passage.paragraph, passage.page),
+            # The page the figure (else the clause) is printed on, for a paragraph that
+            # runs over a page break.
+            citation=Citation(
+                meta,
+                passage.section_path,
+                passage.paragraph,
+                passage.page_at(choice.figure.start if choice.figure else choice.span.start),
+            ),
             figure=choice.figure.raw if choice.figure else "",
         )

@@ -39,6 +39,10 @@ class CachedDocument:
 _PRODUCERS = (
     "retrieval.readers",
     "retrieval.structure",
+    "retrieval.metadata",
+    "retrieval.furniture",
+    "retrieval.title",
+    "retrieval.layout",
     "retrieval.model",
     "retrieval.facts",
 )

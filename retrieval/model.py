@@ -16,6 +16,10 @@ class Block:
     text: str
     page: int | None = None
     rows: tuple[tuple[str, ...], ...] = ()
+    # Printed larger, bold or centred in the file: a title or heading, not body text.
+    emphasized: bool = False
+    # (offset in `text`, page) where a paragraph that runs over a page break goes on.
+    page_starts: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +29,9 @@ class RawDocument:
     source: str
     format: str
     blocks: tuple[Block, ...]
-    title_hint: str = ""
+    # What the file says its title is (HTML <title> and <h1>, Word and PDF properties),
+    # most trusted first; the text decides which, if any, is right.
+    title_hints: tuple[str, ...] = ()
     encoding: str | None = None
 
 
@@ -42,6 +48,15 @@ class DocumentMeta:
     published: str = ""
     source: str = ""
     format: str = ""
+    # "fazhi" (法治政府建设情况报告), "xxgk" (政府信息公开工作年度报告) or "".
+    kind: str = ""
+    addressee: str = ""
+    topic: str = ""
+    # Where the title came from: "text", "file" (the format's own title field) or "name".
+    title_from: str = "text"
+
+
+KIND_NAMES = {"fazhi": "法治政府建设情况报告", "xxgk": "政府信息公开工作年度报告"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +73,29 @@ class Passage:
     text: str
     page: int | None = None
     rows: tuple[tuple[str, ...], ...] = ()
+    page_starts: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page on which the character at `offset` of the text is printed."""
+        page = self.page
+        for start, later in self.page_starts:
+            if offset >= start:
+                page = later
+        return page
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A parsed report: its metadata and its passages in order."""
+    """A parsed report: its metadata and its passages in order.
+
+    `record` keeps the closing block (抄送, 印发, 此件公开) for the record: it is not a
+    passage and gives no facts.
+    """
 
     meta: DocumentMeta
     passages: tuple[Passage, ...]
     content_hash: str = ""
+    record: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

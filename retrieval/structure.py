@@ -12,30 +12,30 @@ from __future__ import annotations
 import hashlib
 import re
 
+from retrieval.furniture import is_furniture
+from retrieval.layout import split_run_on
+from retrieval.metadata import is_doc_number, is_none, parse_fields
 from retrieval.model import Block, Document, DocumentMeta, Passage, RawDocument
+from retrieval.title import best_hint, choose_title
 
 _NUMERALS = "一二三四五六七八九十"
-_META_KEYS = {
-    "索引号": "index_number",
-    "文号": "doc_number",
-    "备注/文号": "doc_number",
-    "发文字号": "doc_number",
-    "发布机构": "publisher",
-    "发文机关": "publisher",
-    "公文生成日期": "date",
-    "生成日期": "date",
-    "成文日期": "date",
-    "发布日期": "date",
-}
-_META_LINE = re.compile(r"^[•·\-*\s]*([^:：]{2,12}?)\s*[:：]\s*(.+)$")
-_DOC_NUMBER = re.compile(r"\S{1,12}?[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
-_PUBLISHED = re.compile(r"(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?)")
-_SOURCE_LINE = re.compile(r"^(来源|发布时间|时间|作者|浏览次数)\s*[:：]")
+_PUBLISHED = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2})?)")
+# `省人民政府：`, `各乡镇人民政府，县政府各部门：` — to whom a report is addressed.
+_ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，,（）() ]{2,60}[：:]$")
+# The closing block of a printed document: who gets copies, who printed it and when.
+_RECORD = re.compile(r"^(?:抄送|抄报|分送|发送)[:：]|印发$")
+_NOTES = re.compile(r"^[（(]\s*此件[^）)]*[）)]$")
+# How far into a document its header (title, 文号, metadata box) may reach.
+_HEADER_BLOCKS = 40
+_BODY_CHARS = 40
 _PART = re.compile(rf"^([{_NUMERALS}]{{1,3}})?\s*[、.．]\s*(\S.*)$")
 _SUBSECTION = re.compile(rf"^[（(]\s*([{_NUMERALS}]{{1,3}})\s*[）)]\s*(.*)$")
 # `1.` `2、` open subsections in parts that have no （一） level (not 1.5, not 2020年).
 _ARABIC_SUBSECTION = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(\S.*)$")
-_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日?)?$")
+_DATE_LINE = re.compile(
+    r"^(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+    r"(\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?)?$"
+)
 _SENTENCE_END = re.compile(r"[。！？!?]")
 # Page leftovers of government sites: once one of these starts a line the article is over.
 _LEFTOVERS = (
@@ -50,14 +50,14 @@ _LEFTOVERS = (
     "下一篇",
     "分享到",
 )
-_NOTES = re.compile(r"^[（(]\s*此件[^）)]*[）)]$")
 _SHORTCOMINGS = re.compile(r"不足|短板|弱项|差距|问题")
 # How the paragraph on shortcomings opens (在看到成绩的同时, 同时也要看到): it closes the
 # last part even where no subsection marks where that part's own paragraphs end.
 _SHORTCOMINGS_OPENING = re.compile(r"^(在[^，,。]{0,12}的同时|同时[，,]?也?要?看到|但也?要?看到)")
 _HEADING_MAX = 40
-_SITE_SUFFIX = re.compile(r"\s*[_｜|]\s*|\s+[-—–]\s+")
 _ASCII_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）"})
+# How the name of a body that signs a report ends.
+_SIGNERS = ("人民政府", "办公室", "办事处", "委员会", "人民政府办公室")
 SHORTCOMINGS_SECTION = "存在的问题和不足"
 METADATA_SECTION = "文件信息"
 SIGNATURE_SECTION = "落款"
@@ -112,11 +112,6 @@ def _heading(text: str) -> str:
     return _clean(text).translate(_ASCII_TO_FULL).rstrip("。.")
 
 
-def _page_title(hint: str) -> str:
-    """A page title without the site name after it (…报告_桐溪县人民政府网)."""
-    return _SITE_SUFFIX.split(_clean(hint))[0].strip()
-
-
 def _numeral(index: int) -> str:
     if index <= 10:
         return _NUMERALS[index - 1]
@@ -141,22 +136,23 @@ def _is_short_heading(text: str) -> bool:
     return len(text) <= _HEADING_MAX and not _SENTENCE_END.search(text)
 
 
-def parse_metadata_line(text: str) -> tuple[str, str] | None:
-    """The (field, value) of a header line such as `• 备注/文号: 清政文〔2021〕1号`."""
-    match = _META_LINE.match(text)
-    if not match:
-        return None
-    key = re.sub(r"\s+", "", match.group(1))
-    field = _META_KEYS.get(key)
-    return (field, match.group(2).strip()) if field else None
+def _body_like(block: Block) -> bool:
+    """A block that can only be the report itself: a table, a heading or a paragraph."""
+    text = _clean(block.text)
+    if block.rows or _PART.match(text) or _SUBSECTION.match(text):
+        return True
+    return len(text) > _BODY_CHARS and bool(re.search(r"[。！？；，]", text))
 
 
-def is_header_line(text: str) -> bool:
-    """Whether a line belongs to a report's header: a metadata field, the 来源/时间 line or
-    the 文号 on its own."""
-    return bool(
-        parse_metadata_line(text) or _SOURCE_LINE.match(text) or _DOC_NUMBER.fullmatch(text)
-    )
+def _clean_offsets(
+    text: str, page_starts: tuple[tuple[int, int], ...]
+) -> tuple[tuple[int, int], ...]:
+    """Page-start offsets of a block's raw text, moved to its cleaned text."""
+    moved = []
+    for offset, page in page_starts:
+        prefix = re.sub(r"\s+", " ", text[:offset].replace("\u3000", " ")).lstrip()
+        moved.append((len(prefix), page))
+    return tuple(moved)
 
 
 class _Builder:
@@ -167,6 +163,7 @@ class _Builder:
         self.doc_id = doc_id
         self.fields: dict[str, str] = {}
         self.title = ""
+        self.title_from = "text"
         self.passages: list[Passage] = []
         self.part = ""
         self.subsection = ""
@@ -175,6 +172,9 @@ class _Builder:
         self.numeral_subsections = False
         self.signature: list[str] = []
         self.signature_page: int | None = None
+        self.record: list[str] = []
+        self.notes: list[str] = []
+        self.pending = ""  # a field whose value is on the next line
 
     def add(self, text: str, block: Block) -> None:
         path = tuple(p for p in (self.part, self.subsection) if p)
@@ -186,53 +186,108 @@ class _Builder:
                 text=text,
                 page=block.page,
                 rows=block.rows,
+                page_starts=_clean_offsets(block.text, block.page_starts),
             )
         )
 
-    def header(self, blocks: list[Block]) -> int:
-        """Read the metadata block, title, 文号 and source lines; return where the body starts."""
-        for index, block in enumerate(blocks):
-            text = _clean(block.text)
-            meta = parse_metadata_line(text)
-            if meta and not block.rows:
-                self.fields.setdefault(meta[0], meta[1])
+    def read_fields(self, text: str) -> bool:
+        """Keep the fields of a header line (the first value of each wins); False if none."""
+        fields = parse_fields(text)
+        if not fields:
+            if self.pending and len(text) <= 60 and not _PART.match(text):
+                # The value cell of a box whose name cell came alone (`发文字号：` | `…`).
+                field, self.pending = self.pending, ""
+                if not is_none(text):
+                    self.fields.setdefault(field, text)
+                return True
+            return False
+        self.pending = ""
+        for field, value in fields:
+            if field == "other":
                 continue
-            if _SOURCE_LINE.match(text):
-                # 来源:清流县公开办 时间:2021-01-05 16:23 — when the page was published.
-                published = _PUBLISHED.search(text)
-                if published:
-                    self.fields.setdefault("published", published.group(1))
-                    self.fields.setdefault("date", published.group(1)[:10])
-                continue
-            number = _DOC_NUMBER.fullmatch(text)
-            if number:
-                self.fields.setdefault("doc_number", text)
-                continue
-            hint = _page_title(self.raw.title_hint)
-            if (
-                not self.title
-                and _is_short_heading(text)
-                and self._looks_like_title(text)
-                # A page's own title (h1, <title>) decides: a short line that is not it
-                # (2020年法治政府建设工作情况) is the first chapter, not the title.
-                and (not hint or hint in text or text in hint)
-            ):
-                self.title = text
-                continue
-            return index
-        return len(blocks)
+            if not value and text.rstrip().endswith((":", "：")):
+                self.pending = field  # its value is on the next line
+            elif is_none(value):
+                self.fields.setdefault(field, "")
+            else:
+                self.fields.setdefault(field, value)
+        return True
 
-    def _looks_like_title(self, text: str) -> bool:
-        return not _PART.match(text) and not _SUBSECTION.match(text) and len(text) >= 6
+    def _header_line(self, text: str) -> bool:
+        """Read a line that belongs to a header (fields, 文号, addressee, furniture)."""
+        if self.read_fields(text):
+            return True
+        if is_doc_number(text):
+            self.fields.setdefault("doc_number", text)
+            return True
+        if _ADDRESSEE.match(text) and not _PART.match(text):
+            self.fields.setdefault("addressee", text.rstrip("：:"))
+            return True
+        return is_furniture(text)
+
+    def header(self, blocks: list[Block]) -> int:
+        """Read the metadata box, title, 文号 and addressee; return where the body starts.
+
+        The header reaches to the first paragraph, table or numbered heading. Its lines
+        before the title that are not metadata are the page's furniture; after the title,
+        fields, the 文号, the addressee and the title printed again are read, and the first
+        other line opens the body.
+        """
+        end = next(
+            (i for i, b in enumerate(blocks[:_HEADER_BLOCKS]) if _body_like(b)),
+            min(len(blocks), _HEADER_BLOCKS),
+        )
+        lines = [_clean(b.text) for b in blocks[:end]]
+        headerish = [bool(parse_fields(t)) or is_doc_number(t) or is_furniture(t) for t in lines]
+        choosable = ["" if h else t for t, h in zip(lines, headerish, strict=True)]
+        for text in lines:
+            title_field = next((v for f, v in parse_fields(text) if f == "title"), "")
+            if title_field:
+                self.fields.setdefault("title", title_field)
+        hints = [*self.raw.title_hints, self.fields.get("title", "")]
+        chosen = choose_title(choosable, [b.emphasized for b in blocks[:end]], hints)
+        if chosen is None:
+            start = 0
+            while start < end and self._header_line(lines[start]):
+                start += 1
+            hint = best_hint(hints)
+            self.title, self.title_from = (hint, "file") if hint else ("", "name")
+            return start
+        self.title = chosen.text
+        for text in lines[: chosen.first]:
+            if not self.read_fields(text) and is_doc_number(text):
+                self.fields.setdefault("doc_number", text)
+        start = chosen.last + 1
+        squeezed = "".join(self.title.split())
+        while start < len(blocks) and not blocks[start].rows:
+            text = _clean(blocks[start].text)
+            if "".join(text.split()) in squeezed and len(text) >= 4:
+                start += 1  # the title printed again, or one of its lines
+            elif self._header_line(text):
+                start += 1
+            else:
+                break
+        return start
 
     def body(self, blocks: list[Block]) -> None:
         caption = ""
+        squeezed_title = "".join(self.title.split())
         for block in _group_text_tables(blocks):
             text = _clean(block.text)
-            if not text or _NOTES.match(text):
+            if not text:
                 continue
             if text.startswith(_LEFTOVERS):
                 break
+            if self.record or _RECORD.search(text) or _NOTES.match(text):
+                # 抄送, 印发, （此件公开发布）: kept for the record, not passages. Only the
+                # 抄送/印发 block closes the report: a note stands before the signature.
+                if self.record or not _NOTES.match(text):
+                    self.record.append(text)
+                elif text not in self.notes:
+                    self.notes.append(text)
+                continue
+            if not block.rows and self._furniture(text, squeezed_title):
+                continue
             if block.rows:
                 # A table keeps its caption (表1 …) as its first line, not as a heading;
                 # a first row of one cell spanning the table is a caption too.
@@ -293,9 +348,19 @@ class _Builder:
         self.inline_subsection = self.numeral_subsections = False
         return True
 
+    def _furniture(self, text: str, squeezed_title: str) -> bool:
+        """Page furniture, a stray metadata line or the title repeated, inside the body."""
+        if _PART.match(text) or _SUBSECTION.match(text):
+            return False
+        if len(text) <= 60 and is_furniture(text):
+            return True
+        if len(text) <= 120 and self.read_fields(text):
+            return True
+        return bool(squeezed_title) and "".join(text.split()) == squeezed_title
+
     def _is_signature(self, text: str) -> bool:
         publisher = self.fields.get("publisher", "")
-        return (bool(publisher) and text == publisher) or text.endswith(("人民政府", "办公室"))
+        return (bool(publisher) and text == publisher) or text.endswith(_SIGNERS)
 
     def _closing(self, text: str, block: Block) -> bool:
         if _DATE_LINE.match(text) or (self._is_signature(text) and len(text) <= 30):
@@ -323,27 +388,68 @@ class _Builder:
             self.part, self.subsection = SIGNATURE_SECTION, ""
             signature = " ".join(self.signature)
             self.add(signature, Block(signature, self.signature_page))
-        date = self.fields.get("date", "")
-        if not date and self.signature and _DATE_LINE.match(self.signature[-1]):
-            date = self.signature[-1]
+        signed_on = next((s for s in reversed(self.signature) if _DATE_LINE.match(s)), "")
+        signed_by = next((s for s in self.signature if not _DATE_LINE.match(s)), "")
+        published = self.fields.get("published", "")
+        title, title_from = self.title, self.title_from
+        if not title:
+            title, title_from = self.raw.source, "name"
         meta = DocumentMeta(
             doc_id=self.doc_id,
-            title=self.title or _page_title(self.raw.title_hint) or self.raw.source,
+            title=title,
             doc_number=self.fields.get("doc_number", ""),
             publisher=self.fields.get("publisher", "")
-            or next((s for s in self.signature if not _DATE_LINE.match(s)), ""),
-            date=date,
+            or signed_by
+            or self.fields.get("source_org", "")
+            or _organization(title),
+            # The header's 成文日期 is the date the report states; then the signature's.
+            date=self.fields.get("date", "") or signed_on or _date_of(published),
             index_number=self.fields.get("index_number", ""),
-            published=self.fields.get("published", ""),
+            published=published,
             source=self.raw.source,
             format=self.raw.format,
+            kind=_kind(title, self.passages),
+            addressee=self.fields.get("addressee", ""),
+            topic=self.fields.get("topic", ""),
+            title_from=title_from,
         )
         passages = [_metadata_passage(meta), *self.passages]
         renumbered = tuple(
-            Passage(p.doc_id, p.section_path, i, p.text, p.page, p.rows)
+            Passage(p.doc_id, p.section_path, i, p.text, p.page, p.rows, p.page_starts)
             for i, p in enumerate(passages)
         )
-        return Document(meta=meta, passages=renumbered, content_hash=content_hash)
+        record = (*self.notes, *self.record)
+        return Document(meta=meta, passages=renumbered, content_hash=content_hash, record=record)
+
+
+def _organization(title: str) -> str:
+    """The body a title names as its author (`XX街道办事处2022年…报告`), or ""."""
+    found = re.match(r"^([\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府|办事处|委员会))", title)
+    return found.group(1) if found else ""
+
+
+def _date_of(published: str) -> str:
+    """The day of a publication time (`2021-03-02 10:12` gives `2021-03-02`)."""
+    found = _PUBLISHED.search(published)
+    return found.group(1).split()[0] if found else published
+
+
+# The parts of the national format of a 政府信息公开工作年度报告.
+_XXGK_PARTS = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|政府信息公开行政复议")
+
+
+def _kind(title: str, passages: list[Passage]) -> str:
+    """Which kind of report this is, from its title, else from its parts."""
+    if "政府信息公开" in title or "政务公开工作年度报告" in title:
+        return "xxgk"
+    if re.search(r"法治政府|依法行政|法治建设", title):
+        return "fazhi"
+    headings = " ".join(" ".join(p.section_path) for p in passages)
+    if _XXGK_PARTS.search(headings):
+        return "xxgk"
+    if "法治政府" in headings or sum("法治政府" in p.text for p in passages) >= 3:
+        return "fazhi"
+    return ""
 
 
 def _metadata_passage(meta: DocumentMeta) -> Passage:
@@ -373,7 +479,7 @@ def build_document(raw: RawDocument) -> Document:
     """Parse a file's blocks into a Document whose passages know their section."""
     digest = content_hash(raw)
     builder = _Builder(raw, doc_id=digest[:12])
-    blocks = list(raw.blocks)
+    blocks = split_run_on(list(raw.blocks))
     start = builder.header(blocks)
     builder.body(blocks[start:])
     return builder.finish(digest)

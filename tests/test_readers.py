@@ -145,7 +145,7 @@ def test_html_keeps_the_article_and_title_and_drops_the_site(
         "font-family",
     ]  # fmt: skip
     assert [word for word in boilerplate if word in text] == []
-    assert document.title_hint == report.title
+    assert document.title_hints[0] == report.title
     assert [block.text for block in document.blocks[:4]] == list(report.header)
     assert [block.text for block in document.blocks[-3:]] == list(report.closing)
 
@@ -157,7 +157,7 @@ def test_html_title_falls_back_to_the_title_element() -> None:
         + "</article></body></html>"
     )
     document = read_bytes("page.htm", page.encode("utf-8"))
-    assert document.title_hint == "桐溪县2020年法治政府建设情况报告"
+    assert "桐溪县2020年法治政府建设情况报告" in document.title_hints
 
 
 def test_html_line_breaks_split_blocks() -> None:
@@ -201,7 +201,7 @@ def test_markdown_markup_is_stripped() -> None:
         Block(text="正文 链接 和 代码 以及 *星号*。"),
         Block(text="指标 | 数量\n案件 | 3", rows=(("指标", "数量"), ("案件", "3"))),
     )
-    assert document.title_hint == "标题"
+    assert document.title_hints == ("标题",)
 
 
 def test_menu_page_without_semantic_tags_is_empty() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -12,8 +13,8 @@ from retrieval.structure import (
     SHORTCOMINGS_SECTION,
     SIGNATURE_SECTION,
     build_document,
-    parse_metadata_line,
 )
+from retrieval.metadata import parse_fields
 
 PARTS = (
     "一、坚持党的领导，认真履行推进法治建设第一责任人职责",
@@ -59,7 +60,7 @@ LEFTOVERS = (
 )
 
 
-def raw(*lines: str, source: str = "report.txt", **hints: str) -> RawDocument:
+def raw(*lines: str, source: str = "report.txt", **hints: Any) -> RawDocument:
     """A RawDocument with one block per line, as the text reader would give."""
     fmt = hints.pop("format", "txt")
     return RawDocument(
@@ -203,19 +204,34 @@ def test_doc_id_is_a_digest_of_the_text() -> None:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("• 索 引 号: SM05100-0100-2021-00001", ("index_number", "SM05100-0100-2021-00001")),
-        ("  • 备注/文号: 清政文〔2021〕1号", ("doc_number", "清政文〔2021〕1号")),
-        ("发文字号：桐政〔2021〕5号", ("doc_number", "桐政〔2021〕5号")),
-        ("发文机关：桐溪县人民政府", ("publisher", "桐溪县人民政府")),
-        ("成文日期：2021年02月01日", ("date", "2021年02月01日")),
-        ("· 公文生成日期 : 2021-01-05", ("date", "2021-01-05")),
-        ("来源:清流县公开办", None),
-        ("总的工作要求是:一是贯彻市委市政府争创全国法治政府建设示范市工作要求", None),
-        ("没有冒号的一行", None),
+        ("• 索 引 号: SM05100-0100-2021-00001", [("index_number", "SM05100-0100-2021-00001")]),
+        ("  • 备注/文号: 清政文〔2021〕1号", [("doc_number", "清政文〔2021〕1号")]),
+        ("发文字号：桐政〔2021〕5号", [("doc_number", "桐政〔2021〕5号")]),
+        ("发文机关：桐溪县人民政府", [("publisher", "桐溪县人民政府")]),
+        ("成文日期：2021年02月01日", [("date", "2021年02月01日")]),
+        ("· 公文生成日期 : 2021-01-05", [("date", "2021-01-05")]),
+        ("来源:清流县公开办", [("source_org", "清流县公开办")]),
+        (
+            "来源：鹤川县司法局 时间：2021-03-02 10:12",
+            [("source_org", "鹤川县司法局"), ("published", "2021-03-02 10:12")],
+        ),
+        ("文号：无", [("doc_number", "无")]),
+        (
+            "信息索引号 001008001003040/2025-20657 文件编号",
+            [("index_number", "001008001003040/2025-20657"), ("doc_number", "")],
+        ),
+        (
+            "某市人民政府门户网站 www.example.gov.cn 时间:2023-03-07 来源:某县人民政府",
+            [("published", "2023-03-07"), ("source_org", "某县人民政府")],
+        ),
+        ("主题分类：政务公开", [("topic", "政务公开")]),
+        ("总的工作要求是:一是贯彻市委市政府争创全国法治政府建设示范市工作要求", []),
+        ("时间就是效率，全年办结审批事项1200件", []),
+        ("没有冒号的一行", []),
     ],
 )
-def test_parse_metadata_line(line: str, expected: tuple[str, str] | None) -> None:
-    assert parse_metadata_line(line) == expected
+def test_parse_fields(line: str, expected: list[tuple[str, str]]) -> None:
+    assert parse_fields(line) == expected
 
 
 # --- synthetic reports -----------------------------------------------------------------------
@@ -396,7 +412,7 @@ def test_html_title_hint_is_used_when_the_page_has_no_title_line() -> None:
             "一、工作",
             "（一）甲。正文。",
             format="html",
-            title_hint="桐溪县2020年法治政府建设情况报告",
+            title_hints=("桐溪县2020年法治政府建设情况报告",),
         )
     )
     assert document.meta.title == "桐溪县2020年法治政府建设情况报告"
@@ -411,7 +427,7 @@ def test_title_line_wins_over_html_title_hint() -> None:
             "一、工作",
             "（一）甲。正文。",
             format="html",
-            title_hint="桐溪县2020年法治政府建设情况报告_桐溪县人民政府网",
+            title_hints=("桐溪县2020年法治政府建设情况报告_桐溪县人民政府网",),
         )
     )
     assert document.meta.title == "桐溪县2020年法治政府建设情况报告"

@@ -8,10 +8,10 @@ import trafilatura
 from lxml import etree
 
 from retrieval.errors import CorruptDocument, EmptyDocument
+from retrieval.metadata import is_header_line
 from retrieval.model import Block, RawDocument
 from retrieval.readers._blocks import line_blocks, table_block
 from retrieval.readers.encoding import decode_text
-from retrieval.structure import is_header_line
 
 # The WHATWG prescan reads the declared charset from the first 1024 bytes; we allow more
 # because government pages often put long comments and scripts before the meta tag.
@@ -29,6 +29,8 @@ _TEXT_TAGS = {"p", "head", "item", "quote", "code"}
 _MAX_HEADER_LINE = 120
 _BLOCK_TAGS = ("p", "div", "li", "td", "th", "tr", "table", "ul", "ol", "h1", "h2", "h3")
 _CONTAINER_TAGS = {"list", "div", "main"}
+# Meta tags in which portals' publishing systems name an article.
+_TITLE_META = {"articletitle", "title", "og:title", "dc.title", "subject"}
 
 
 def read_html(name: str, content: bytes) -> RawDocument:
@@ -64,7 +66,7 @@ def read_html(name: str, content: bytes) -> RawDocument:
         source=name,
         format="html",
         blocks=(*header, *blocks),
-        title_hint=_title(root),
+        title_hints=_title_hints(page, root),
         encoding=encoding,
     )
 
@@ -138,14 +140,29 @@ def _own_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
-def _title(root: etree._Element) -> str:
-    """Prefer the article's h1 over the <title>, which often carries the site name."""
+def _title_hints(page: str, root: etree._Element) -> tuple[str, ...]:
+    """What the page says its title is, most trusted first: the portal's ArticleTitle-style
+    meta tags, the article's h1 and h2, then the <title> (which carries the site's name)."""
+    hints: list[str] = []
+    try:
+        tree = etree.HTML(page)
+    except (ValueError, etree.LxmlError):
+        tree = None
+    if tree is not None:
+        for meta in tree.iter("meta"):
+            name = (meta.get("name") or meta.get("property") or "").lower()
+            if name in _TITLE_META:
+                hints.append(meta.get("content") or "")
+        for tag in ("h1", "h2"):
+            hints.extend("".join(h.itertext()) for h in tree.iter(tag))
     for head in root.iter("head"):
-        if head.get("rend") == "h1":
-            text = " ".join("".join(head.itertext()).split())
-            if text:
-                return text
-    return " ".join((root.get("title") or "").split())
+        if head.get("rend") in ("h1", "h2"):
+            hints.append("".join(head.itertext()))
+    hints.append(root.get("title") or "")
+    if tree is not None:
+        hints.extend("".join(t.itertext()) for t in tree.iter("title"))
+    cleaned = (" ".join(h.split()) for h in hints)
+    return tuple(dict.fromkeys(h for h in cleaned if h))
 
 
 def _is_menu(blocks: list[Block], page: str) -> bool:

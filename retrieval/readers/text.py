@@ -62,7 +62,11 @@ def read_markdown(name: str, content: bytes) -> RawDocument:
     if not blocks:
         raise EmptyDocument(f"{name}: the file holds no text")
     return RawDocument(
-        source=name, format="md", blocks=tuple(blocks), title_hint=title, encoding=encoding
+        source=name,
+        format="md",
+        blocks=tuple(blocks),
+        title_hints=(title,) if title else (),
+        encoding=encoding,
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell, _Row
@@ -20,6 +21,8 @@ from retrieval.model import Block, RawDocument
 from retrieval.readers._blocks import clean_cell, line_blocks, table_block
 
 _PARAGRAPH = qn("w:p")
+# Body text of reports is 三号 (16 pt) at most; a title is 二号 (22 pt) or 小二 (18 pt).
+_TITLE_POINTS = 18
 _TABLE = qn("w:tbl")
 _CONTENT_CONTROL = qn("w:sdt")
 _CONTENT_CONTROL_BODY = qn("w:sdtContent")
@@ -34,10 +37,13 @@ def read_docx(name: str, content: bytes) -> RawDocument:
     blocks = list(_body_blocks(document))
     if not blocks:
         raise EmptyDocument(f"{name}: the Word file holds no text")
-    title = document.core_properties.title or ""
-    return RawDocument(
-        source=name, format="docx", blocks=tuple(blocks), title_hint=" ".join(title.split())
+    properties = document.core_properties
+    hints = tuple(
+        h
+        for h in (" ".join((v or "").split()) for v in (properties.title, properties.subject))
+        if h
     )
+    return RawDocument(source=name, format="docx", blocks=tuple(blocks), title_hints=hints)
 
 
 def _body_blocks(document: WordDocument) -> Iterator[Block]:
@@ -49,14 +55,32 @@ def _element_blocks(parent: etree._Element, owner: ProvidesStoryPart) -> Iterato
     """Yield blocks for the paragraphs and tables directly under `parent`."""
     for child in parent.iterchildren():
         if child.tag == _PARAGRAPH:
+            paragraph = Paragraph(child, owner)
+            emphasized = _emphasized(paragraph)
             # Soft line breaks (Shift+Enter) split header and signature lines in reports.
-            yield from line_blocks(Paragraph(child, owner).text)
+            for block in line_blocks(paragraph.text):
+                yield Block(block.text, emphasized=emphasized) if emphasized else block
         elif child.tag == _TABLE:
             yield from _table_blocks(Table(child, owner))
         elif child.tag == _CONTENT_CONTROL:
             body = child.find(_CONTENT_CONTROL_BODY)
             if body is not None:
                 yield from _element_blocks(body, owner)
+
+
+def _emphasized(paragraph: Paragraph) -> bool:
+    """Printed as a title: a heading or title style, or large, bold and centred type."""
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if style.lower().startswith(("title", "heading 1")) or style in ("标题", "标题 1"):
+        return True
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    if not runs:
+        return False
+    sizes = [r.font.size.pt for r in runs if r.font.size is not None]
+    large = bool(sizes) and min(sizes) >= _TITLE_POINTS
+    bold = all(r.bold for r in runs)
+    centred = paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    return large or (bold and centred)
 
 
 def _table_blocks(table: Table) -> Iterator[Block]:
