@@ -259,7 +259,9 @@ def test_a_malformed_setting_in_dot_env_is_named_with_status_2(
 
 # --- index --------------------------------------------------------------------------------
 
-_OK_LINE = re.compile(r"^ok +(\S+): (.+?) · [^·]+ · 文号 (\S+〔\d{4}〕\d+号) · .* \((\d+) passages, ")
+_OK_LINE = re.compile(
+    r"^ok +(\S+): (.+?) · [^·]+ · 文号 (\S+〔\d{4}〕\d+号) · .* \((\d+) passages, "
+)
 
 
 def test_index_prints_a_line_per_document_and_exits_0(

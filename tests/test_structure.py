@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from retrieval.metadata import parse_fields
 from retrieval.model import Block, Document, RawDocument
 from retrieval.structure import (
     METADATA_SECTION,
@@ -14,7 +15,6 @@ from retrieval.structure import (
     SIGNATURE_SECTION,
     build_document,
 )
-from retrieval.metadata import parse_fields
 
 PARTS = (
     "一、坚持党的领导，认真履行推进法治建设第一责任人职责",
