@@ -16,7 +16,11 @@ from retrieval.normalize import compact
 
 # Administrative suffixes people drop when naming a place (桐溪县 → 桐溪).
 _PLACE = re.compile(r"^(.{2,8}?)(自治县|自治州|特别行政区|县|市|区|省|镇|乡|旗)(人民政府)?$")
-_PLACE_AT_START = re.compile(r"^(\D{2,6}?)(自治县|自治州|县|市|区|旗)")
+# One administrative unit of a name: 重庆市, 九龙坡区, 二郎街道, 杨柳乡.
+_UNIT = re.compile(
+    r"([\u4e00-\u9fff]{2,5}?)(特别行政区|自治区|自治州|自治县|地区|街道|苏木|省|市|州|盟|县|区|旗|镇|乡)"
+)
+_LEADING_YEAR = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年度?")
 _YEAR = re.compile(r"^\d{4}年$")
 # 文号 brackets come in several forms: 〔2021〕, [2021], ［2021］, 【2021】.
 _BRACKETS = str.maketrans("〔［【〕］】", "[[[]]]")
@@ -45,11 +49,9 @@ class Router:
         places: set[str] = set()
         for meta in documents:
             for field in (meta.title, meta.publisher):
-                # Read the place off the start of the text, not off jieba's words: an
-                # unknown county name may be cut in two (梅林县 → 梅林, 县).
-                match = _PLACE_AT_START.match(compact(field))
-                if match:
-                    places |= {match.group(1) + match.group(2), match.group(1)}
+                # Read the places off the text, not off jieba's words: an unknown county
+                # name may be cut in two (梅林县 → 梅林, 县).
+                places |= place_names(field)
                 places |= {t for t in tokenize(field) if _PLACE.match(t)}
         places |= {match.group(1) for p in list(places) if (match := _PLACE.match(p))}
         return cls(
@@ -81,6 +83,21 @@ class Router:
         return None if len(chosen) == len(scores) else chosen
 
 
+def place_names(text: str) -> set[str]:
+    """The places a title or publisher opens with, each with and without its suffix.
+
+    `重庆市九龙坡区二郎街道办事处…` gives 重庆市, 重庆, 九龙坡区, 九龙坡, 二郎街道, 二郎: the units
+    that follow each other from the start (after a leading year), and no word further on.
+    """
+    text = _LEADING_YEAR.sub("", compact(text))
+    names: set[str] = set()
+    position = 0
+    while (unit := _UNIT.match(text, position)) is not None:
+        names |= {unit.group(1) + unit.group(2), unit.group(1)}
+        position = unit.end()
+    return names
+
+
 def _key(text: str) -> str:
     return compact(text).translate(_BRACKETS)
 
@@ -88,9 +105,7 @@ def _key(text: str) -> str:
 def _keys(meta: DocumentMeta, tokenize: Callable[[str], list[str]]) -> set[str]:
     keys: set[str] = set()
     for field in (meta.title, meta.publisher):
-        match = _PLACE_AT_START.match(compact(field))
-        if match:
-            keys |= {match.group(1) + match.group(2), match.group(1)}
+        keys |= place_names(field)
     for field in (meta.title, meta.publisher):
         for term in tokenize(field):
             if len(term) < 2 or (term.isdigit() and not _YEAR.match(term)):

@@ -18,7 +18,16 @@ FIELD_NAMES: dict[str, str] = {
         "doc_number",
     ),
     **dict.fromkeys(
-        ("发布机构", "发文机关", "发布单位", "发文单位", "发布机关", "制发机关", "公开主体"),
+        (
+            "发布机构",
+            "发文机关",
+            "发文机构",
+            "发布单位",
+            "发文单位",
+            "发布机关",
+            "制发机关",
+            "公开主体",
+        ),
         "publisher",
     ),
     **dict.fromkeys(("来源", "文章来源", "信息来源", "责任部门"), "source_org"),
@@ -47,6 +56,9 @@ FIELD_NAMES: dict[str, str] = {
             "服务对象",
             "关键词",
             "发布人",
+            "公开目录",
+            "浏览量",
+            "访问量",
         ),
         "other",
     ),
@@ -76,6 +88,10 @@ def parse_fields(line: str) -> list[tuple[str, str]]:
     flattened box, by white space and a value), and everything on it is field and value.
     """
     text = line.strip().lstrip(_BULLETS).rstrip("】]")
+    name_only = "".join(text.split()).rstrip(":：")
+    if name_only in FIELD_NAMES:
+        # A box whose name cells and value cells come on lines of their own.
+        return [(FIELD_NAMES[name_only], "")]
     matches = list(_FIELD.finditer(text))
     if not matches:
         return []

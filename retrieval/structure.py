@@ -205,7 +205,7 @@ class _Builder:
         for field, value in fields:
             if field == "other":
                 continue
-            if not value and text.rstrip().endswith((":", "：")):
+            if not value and len(fields) == 1:
                 self.pending = field  # its value is on the next line
             elif is_none(value):
                 self.fields.setdefault(field, "")
@@ -257,6 +257,7 @@ class _Builder:
         for text in lines[: chosen.first]:
             if not self.read_fields(text) and is_doc_number(text):
                 self.fields.setdefault("doc_number", text)
+        self.pending = ""  # a name cell right above the title has no value
         start = chosen.last + 1
         squeezed = "".join(self.title.split())
         while start < len(blocks) and not blocks[start].rows:

@@ -115,6 +115,9 @@ def choose_title(
         score = title_score(candidate.text)
         if score <= 0:
             continue
+        parts = lines[candidate.first : candidate.last + 1]
+        if len(parts) > 1 and score <= max(title_score(part) for part in parts):
+            continue  # a line glued to a whole title adds nothing to it
         if any(_agrees(candidate.text, hint) for hint in cleaned):
             score += 2.0
         if candidate.emphasized:

@@ -16,6 +16,8 @@ DIGIT = "[0-9０-９]"
 NUM = rf"(?:{DIGIT}{{1,3}}(?:,{DIGIT}{{3}})+|{DIGIT}+)(?:[.．]{DIGIT}+)?"
 CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 CN_DIGIT = "零〇一二两三四五六七八九十"
+# Pages converted from PDF put a space between a number and its unit (`86 条`, `2023 年`).
+SPACE = "[ \u00a0]?"
 
 
 def alternation(words: tuple[str, ...] | list[str]) -> str:
@@ -25,10 +27,11 @@ def alternation(words: tuple[str, ...] | list[str]) -> str:
 
 UNITS = alternation(list(UNIT_KINDS))
 MAGNITUDE = alternation(list(MAGNITUDES))
-DAY = rf"{DIGIT}{{1,2}}(?:[日号]|(?![0-9０-９\u4e00-\u9fff]))"
+DAY = rf"{DIGIT}{{1,2}}(?:{SPACE}[日号]|(?![0-9０-９\u4e00-\u9fff]))"
 DATE = (
-    rf"(?:(?:19|20){DIGIT}{{2}}|[〇零一二三四五六七八九]{{4}})年(?:{DIGIT}{{1,2}}月(?:{DAY})?)?"
-    rf"|(?<![0-9０-９]){DIGIT}{{1,2}}月(?:{DAY})?"
+    rf"(?:(?:19|20){DIGIT}{{2}}|[〇零一二三四五六七八九]{{4}}){SPACE}年"
+    rf"(?:{SPACE}{DIGIT}{{1,2}}{SPACE}月(?:{SPACE}{DAY})?)?"
+    rf"|(?<![0-9０-９]){DIGIT}{{1,2}}{SPACE}月(?:{SPACE}{DAY})?"
     # An ISO date (2021-01-05), as metadata headers write the date of a document.
     rf"|(?<![0-9０-９-])(?:19|20){DIGIT}{{2}}-{DIGIT}{{1,2}}-{DIGIT}{{1,2}}(?![0-9０-９-])"
 )
@@ -39,8 +42,8 @@ FIGURE = re.compile(
     rf"|(?P<period>(?:{DATE})\s*(?:至|到|—|－|~|～|-)\s*(?:{DATE})(?:{DATE_SUFFIX})?)"
     rf"|(?P<date>(?:{DATE})(?:{DATE_SUFFIX})?)"
     rf"|(?P<rank>第\s*(?P<rank_num>{NUM})\s*(?:位|名)?)"
-    rf"|(?<![0-9０-９.．])(?P<num>{NUM})(?P<mag>{MAGNITUDE})?(?P<approx1>余|多)?"
-    rf"(?P<unit>{UNITS})?(?P<approx2>余|多)?"
+    rf"|(?<![0-9０-９.．])(?P<num>{NUM})(?:{SPACE}(?P<mag>{MAGNITUDE}))?(?P<approx1>余|多)?"
+    rf"(?:{SPACE}(?P<unit>{UNITS}))?(?P<approx2>余|多)?"
     rf"|(?<![{CN_NUMERAL}])(?P<cn>[{CN_NUMERAL}]*[{CN_DIGIT}][{CN_NUMERAL}]*)(?P<cn_approx>余|多)?"
     rf"(?P<cn_unit>{alternation(CHINESE_UNITS)})"
 )
@@ -81,5 +84,5 @@ MASK_CHAR = "\u25a1"  # stands in for masked text so the figure scan cannot matc
 HOTLINE = re.compile(r"(?:12[0-9]{3}|110|119|120|122)")
 SENTENCE_END = "。！？!?\n"
 CLAUSE_END = "，,；;：:"
-YEAR = re.compile(r"(?:19|20)\d{2}年|[〇零一二三四五六七八九]{4}年")
+YEAR = re.compile(r"(?:19|20)\d{2}\s?年|[〇零一二三四五六七八九]{4}年")
 HEADER_UNIT = re.compile(r"[（(]\s*(?P<mag>万|亿|千万|百万)?(?P<unit>[^（()）\s]{1,4})\s*[）)]")
