@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from answers.cells import cell_sentence, choose_cell
 from answers.concepts import Concept, adjacent_pairs, read_concepts
 from answers.figure_fit import best_figure, with_qualifier
 from answers.intent import Intent, read_intent
@@ -17,6 +18,7 @@ from retrieval.index import Hit, Index
 from retrieval.model import Fact
 from retrieval.normalize import normalize
 from retrieval.structure import METADATA_SECTION
+from retrieval.tables import is_total
 from retrieval.tokenize import JiebaTokenizer
 
 _MAX_QUESTION_CHARS = 200
@@ -62,6 +64,8 @@ class Choice:
     figure: Fact | None
     coverage: float
     score: float
+    # A table row's answer: `span.text` is a sentence made from its cells.
+    cell: bool = False
 
 
 class Composer:
@@ -233,6 +237,8 @@ class Composer:
             joined = sum(1 for phrase in phrases if phrase in fact.label)
             return cover + (joined / len(phrases) if phrases else 0.0)
 
+        if hit.passage.cells:
+            return self._choose_cell(hit, concepts, intent, facts, top_score, passage_cover)
         located = self._located(hit.index)
         starts = [start for _, start, _ in located]
         metadata = hit.passage.section_path == (METADATA_SECTION,)
@@ -273,6 +279,41 @@ class Composer:
             score += 0.5
         return Choice(hit, span, figure, confidence, score)
 
+    def _choose_cell(
+        self,
+        hit: Hit,
+        concepts: list[Concept],
+        intent: Intent,
+        facts: Sequence[Fact],
+        top_score: float,
+        passage_cover: float,
+    ) -> Choice:
+        """A table row: the cell whose column the question names, shown as a sentence."""
+        passage_terms = set(self.index.terms[hit.index])
+        nouns = [c for c in concepts if c.topical] or concepts
+        noun_cover = sum(c.idf * c.coverage(passage_terms, hit.passage.text) for c in nouns) / (
+            sum(c.idf for c in nouns) or 1.0
+        )
+        idf_total = sum(c.idf for c in concepts) or 1.0
+
+        def column_fit(fact: Fact) -> float:
+            terms = self._label_terms(fact.qualifier)
+            return sum(c.idf * c.coverage(terms, fact.qualifier) for c in concepts) / idf_total
+
+        figure, fit = choose_cell(facts, intent, column_fit) if intent.wants_figure else (None, 0)
+        if figure is None and facts:
+            figure, fit = choose_cell(facts, intent, column_fit)
+        if figure is None:
+            span = Span(0, len(hit.passage.text), hit.passage.text)
+        else:
+            text, at = cell_sentence(figure, facts)
+            span = Span(figure.start - at, figure.start - at + len(text), text)
+        value = passage_cover + (0.35 * fit if intent.wants_figure else 0.0)
+        if intent.total and hit.passage.row_path and is_total(hit.passage.row_path[-1]):
+            value += 0.3  # 总计是多少: the total row of the table, not a row that says 总计
+        score = 0.4 * hit.score / top_score + 0.4 * passage_cover + 0.6 * value
+        return Choice(hit, span, figure, (passage_cover + noun_cover) / 2, score, cell=True)
+
     def _spread_over_documents(self, choices: list[Choice]) -> tuple[list[Choice], bool]:
         best_by_doc: dict[str, Choice] = {}
         for choice in choices:
@@ -303,4 +344,5 @@ class Composer:
                 passage.page_at(choice.figure.start if choice.figure else choice.span.start),
             ),
             figure=choice.figure.raw if choice.figure else "",
+            figure_at=choice.figure.start - choice.span.start if choice.figure else -1,
         )

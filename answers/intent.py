@@ -69,6 +69,9 @@ _ABOUT_DOCUMENT = re.compile(
     r"(这|该|本|此)(份|个|篇)?(报告|文件|文档|材料)|文号|索引号|发布机构|发布单位|发文单位|发文机关"
     r"|成文日期|发布日期|哪天发布"
 )
+_TOTAL = re.compile(r"一共|总共|合计|总计|共计|总数|总量|加起来|累计|全部")
+_EARLIER = re.compile(r"原来|原先|以前|之前|过去|改革前")
+_CHANGE = re.compile(r"增减|增长|增加|减少|下降|上升|变化|多了|少了|幅度|同比|环比")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?(?![\d.年月日])")
 _KIND_UNITS = {
     "percent": ("%", "％"),
@@ -88,6 +91,10 @@ class Intent:
     numbers: tuple[str, ...] = ()
     about_document: bool = False
     years: tuple[str, ...] = ()
+    # 一共, 总计: the total is asked; 原来, 以前: the earlier value; 增长, 变化: the change.
+    total: bool = False
+    earlier: bool = False
+    change: bool = False
 
     @property
     def asks_quantity(self) -> bool:
@@ -133,4 +140,7 @@ def read_intent(question: str) -> Intent:
         numbers=numbers,
         about_document=bool(_ABOUT_DOCUMENT.search(question)),
         years=tuple(_YEAR.findall(question)),
+        total=bool(_TOTAL.search(question)),
+        earlier=bool(_EARLIER.search(question)),
+        change=bool(_CHANGE.search(question)),
     )

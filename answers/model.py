@@ -21,7 +21,8 @@ class Citation:
 class ShortAnswer:
     """The sentence or clause that answers, with the passage it comes from.
 
-    `figure` is the figure in `text` to show in bold, exactly as written, or "".
+    `figure` is the figure in `text` to show in bold, exactly as written, or "";
+    `figure_at` where it stands in `text` (-1: its first occurrence).
     """
 
     text: str
@@ -29,6 +30,16 @@ class ShortAnswer:
     score: float
     citation: Citation
     figure: str = ""
+    figure_at: int = -1
+
+    def figure_span(self) -> tuple[int, int] | None:
+        """Where the bold figure stands in `text`, or None when there is none."""
+        if not self.figure:
+            return None
+        at = self.figure_at
+        if not (at >= 0 and self.text[at : at + len(self.figure)] == self.figure):
+            at = self.text.find(self.figure)
+        return (at, at + len(self.figure)) if at >= 0 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,9 +102,10 @@ def answer_to_text(answer: Answer, bold: bool = False) -> str:
     blocks = []
     for number, short in enumerate(answer.answers, start=1):
         text = short.text
-        if short.figure:
+        where = short.figure_span()
+        if where is not None:
             marked = f"{_BOLD}{short.figure}{_PLAIN}" if bold else f"**{short.figure}**"
-            text = text.replace(short.figure, marked, 1)
+            text = text[: where[0]] + marked + text[where[1] :]
         label = f"【{short.citation.document.title}】" if answer.ambiguous else ""
         blocks.append(f"{number}. {label}{text}\n   {citation_line(short.citation)}")
     return "\n".join(blocks)

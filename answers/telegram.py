@@ -101,12 +101,15 @@ _REASONS_BY_KEYWORD: tuple[tuple[tuple[str, ...], str], ...] = (
 _UNKNOWN_REASON = "无法读取该文件"
 
 
-def with_figure(text: str, figure: str) -> str:
-    """Escape `text` for HTML and bold the first occurrence of `figure` in it."""
-    at = text.find(figure) if figure else -1
-    if at < 0:
+def with_figure(text: str, figure: str, where: tuple[int, int] | None = None) -> str:
+    """Escape `text` for HTML and bold `figure` in it: at `where`, else where it first
+    occurs."""
+    if where is None:
+        at = text.find(figure) if figure else -1
+        where = (at, at + len(figure)) if at >= 0 else None
+    if where is None:
         return html.escape(text)
-    end = at + len(figure)
+    at, end = where
     return f"{html.escape(text[:at])}<b>{html.escape(figure)}</b>{html.escape(text[end:])}"
 
 
@@ -119,7 +122,8 @@ def _short_answer(short: ShortAnswer, number: int | None, label: bool) -> str:
     prefix = f"{number}. " if number is not None else ""
     if label:
         prefix += f"【{html.escape(short.citation.document.title)}】"
-    return f"{prefix}{with_figure(short.text, short.figure)}\n{citation_line(short.citation)}"
+    body = with_figure(short.text, short.figure, short.figure_span())
+    return f"{prefix}{body}\n{citation_line(short.citation)}"
 
 
 def render_answer(answer: Answer, start: int = 0, stop: int | None = None) -> str:

@@ -43,6 +43,7 @@ _PRODUCERS = (
     "retrieval.furniture",
     "retrieval.title",
     "retrieval.layout",
+    "retrieval.tables",
     "retrieval.model",
     "retrieval.facts",
 )

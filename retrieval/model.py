@@ -60,6 +60,17 @@ KIND_NAMES = {"fazhi": "法治政府建设情况报告", "xxgk": "政府信息�
 
 
 @dataclass(frozen=True, slots=True)
+class Cell:
+    """A data cell of a table row: its column's header path, its text, and where the text
+    stands in the row passage; `unit` is the unit a header or caption gives it."""
+
+    column: tuple[str, ...]
+    text: str
+    start: int
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A paragraph of a report with the place it stands in.
 
@@ -74,6 +85,9 @@ class Passage:
     page: int | None = None
     rows: tuple[tuple[str, ...], ...] = ()
     page_starts: tuple[tuple[int, int], ...] = ()
+    # A table row: its header path and data cells; `rows` then holds the whole table.
+    row_path: tuple[str, ...] = ()
+    cells: tuple[Cell, ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         """The page on which the character at `offset` of the text is printed."""

@@ -9,13 +9,16 @@ year's plans, then the signature and date, and on web pages some leftovers.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 
+from retrieval.facts.vocabulary import UNIT_KINDS
 from retrieval.furniture import is_furniture
 from retrieval.layout import split_run_on
 from retrieval.metadata import is_doc_number, is_none, parse_fields
-from retrieval.model import Block, Document, DocumentMeta, Passage, RawDocument
+from retrieval.model import Block, Cell, Document, DocumentMeta, Passage, RawDocument
+from retrieval.tables import read_table, unit_note
 from retrieval.title import best_hint, choose_title
 
 _NUMERALS = "一二三四五六七八九十"
@@ -290,14 +293,13 @@ class _Builder:
             if not block.rows and self._furniture(text, squeezed_title):
                 continue
             if block.rows:
-                # A table keeps its caption (表1 …) as its first line, not as a heading;
-                # a first row of one cell spanning the table is a caption too.
+                # A table keeps its caption (表1 …) for its rows, not as a heading; a first
+                # row of one text across the table is a caption too.
                 rows = block.rows
-                if len(rows) > 1 and sum(1 for cell in rows[0] if cell) == 1:
+                if len(rows) > 1 and len({cell for cell in rows[0] if cell}) == 1:
                     caption = caption or next(cell for cell in rows[0] if cell)
                     rows = rows[1:]
-                    block = Block("\n".join(" | ".join(row) for row in rows), block.page, rows)
-                self.add("\n".join(filter(None, (caption, block.text))), block)
+                self.table(rows, caption, block)
                 caption = ""
                 continue
             if caption:
@@ -324,6 +326,51 @@ class _Builder:
                 self.part, self.subsection = SHORTCOMINGS_SECTION, ""
                 self.inline_subsection = False
             self.add(text, block)
+
+    def table(self, rows: tuple[tuple[str, ...], ...], caption: str, block: Block) -> None:
+        """One passage per data row of a table, cited by its row; a table with no figures
+        is one passage of its rows."""
+        model = read_table(rows, caption)
+        if not model.rows:
+            text = "\n".join(" | ".join(row) for row in rows)
+            self.add("\n".join(filter(None, (caption, text))), Block(text, block.page, rows))
+            return
+        saved = self.subsection
+        for row in model.rows:
+            label = " ".join(row.written) or row.group or caption
+            parts: list[str] = []
+            cells: list[Cell] = []
+            offset = len(label) + 1
+            # A column of units (`单位`: 项, 件) gives its row's figures their unit.
+            unit_column = next((v for c, v in row.cells if c and c[-1] in _UNIT_HEADERS and v), "")
+            for column, value in row.cells:
+                if not value or (column and column[-1] in _UNIT_HEADERS):
+                    continue
+                name = " ".join(column)
+                parts.append(f"{name} {value}" if name else value)
+                start = offset + (len(name) + 1 if name else 0)
+                unit = (
+                    unit_column
+                    or next((n for n in map(unit_note, column) if n), "")
+                    or _header_unit(column, row.path, model.unit)
+                )
+                cells.append(Cell(column, value, start, unit))
+                offset += len(parts[-1]) + 1
+            text = f"{label}：" + "；".join(parts)
+            where = tuple(dict.fromkeys(p for p in (row.group or caption, label) if p))
+            path = tuple(p for p in (self.part, saved) if p) + where
+            self.passages.append(
+                Passage(
+                    doc_id=self.doc_id,
+                    section_path=path,
+                    paragraph=len(self.passages) + 1,
+                    text=text,
+                    page=block.page,
+                    rows=rows,
+                    row_path=row.path,
+                    cells=tuple(cells),
+                )
+            )
 
     def _part_heading(self, text: str) -> bool:
         match = _PART.match(text)
@@ -415,10 +462,7 @@ class _Builder:
             title_from=title_from,
         )
         passages = [_metadata_passage(meta), *self.passages]
-        renumbered = tuple(
-            Passage(p.doc_id, p.section_path, i, p.text, p.page, p.rows, p.page_starts)
-            for i, p in enumerate(passages)
-        )
+        renumbered = tuple(dataclasses.replace(p, paragraph=i) for i, p in enumerate(passages))
         record = (*self.notes, *self.record)
         return Document(meta=meta, passages=renumbered, content_hash=content_hash, record=record)
 
@@ -427,6 +471,23 @@ def _organization(title: str) -> str:
     """The body a title names as its author (`XX街道办事处2022年…报告`), or ""."""
     found = re.match(r"^([\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府|办事处|委员会))", title)
     return found.group(1) if found else ""
+
+
+_UNIT_HEADERS = ("单位", "计量单位", "计算单位")
+_BRACKETED_UNIT = re.compile(
+    r"[（(]\s*(?:单位\s*[:：]\s*)?(?P<unit>(?:万|亿|千万|百万)?(?:"
+    + "|".join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))
+    + r"))\s*[）)]"
+)
+
+
+def _header_unit(column: tuple[str, ...], path: tuple[str, ...], note: str) -> str:
+    """The unit a column or row header writes in brackets (`金额（万元）`), else the note's."""
+    for header in (*column, *path):
+        found = _BRACKETED_UNIT.search(header)
+        if found:
+            return found.group("unit")
+    return note
 
 
 def _date_of(published: str) -> str:

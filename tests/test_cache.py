@@ -82,7 +82,7 @@ def _served(engine: Engine) -> dict[str, tuple[str, int]]:
 
 
 # The bundled report has 28 passages, the shortened one 11.
-SERVED = {FULL: (FULL, 28), SHORT: (SHORT, 11)}
+SERVED = {FULL: (FULL, 28), SHORT: (SHORT, 13)}  # the table is a passage per row
 
 
 def _entries(data_dir: Path) -> list[Path]:

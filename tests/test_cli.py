@@ -194,7 +194,9 @@ def test_ask_reads_the_docs_folder_it_is_given(
         capsys, "ask", "--json", "--docs", str(table_folder), "受理群众诉求多少件"
     )
     citation = json.loads(out)["answers"][0]["citation"]
-    assert (status, citation["source"], citation["section"]) == (0, "report.md", TABLE_SECTION)
+    # A table answer is cited by its table and row.
+    expected = (0, "report.md", [*TABLE_SECTION, "表1 2020年主要工作数据", "受理群众诉求"])
+    assert (status, citation["source"], citation["section"]) == expected
 
 
 def test_ask_answers_a_table_row_with_its_figure(
@@ -275,7 +277,7 @@ def test_index_prints_a_line_per_document_and_exits_0(
     expected = (
         0,
         [
-            ("b.docx", TITLE, DOC_NUMBER, "11"),
+            ("b.docx", TITLE, DOC_NUMBER, "13"),
             (BUNDLED_REPORT.name, TITLE, DOC_NUMBER, "28"),
         ],
         True,

@@ -50,11 +50,12 @@ def test_headings_on_their_own_lines_become_the_section_path() -> None:
     assert not any("版权所有" in p.text or "首页" in p.text for p in document.passages)
 
 
-def test_the_table_is_one_passage_with_its_rows() -> None:
+def test_the_table_is_a_passage_per_row_each_with_the_whole_table() -> None:
     document = build_document(read_document(PAGE))
-    tables = [p for p in document.passages if p.rows]
-    assert len(tables) == 1
-    assert tables[0].rows[0][1:] == ("2019年", "2020年")
+    rows = [p for p in document.passages if p.rows]
+    assert (len(rows), len({p.rows for p in rows})) == (4, 1)
+    assert rows[0].rows[0][1:] == ("2019年", "2020年")
+    assert [c.column for c in rows[0].cells] == [("2019年",), ("2020年",)]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from pdfminer.high_level import extract_text
 from retrieval.errors import DocsFolderError
 from retrieval.facts import extract_facts
 from retrieval.library import Duplicate, LoadResult, analyse, load_folder
-from retrieval.model import Document
+from retrieval.model import Document, Passage
 from retrieval.tokenize import JiebaTokenizer
 from tests.report_fixtures import (
     BAD_FILES,
@@ -99,9 +99,11 @@ def _expected_passages(report: ReportText) -> list[tuple[tuple[str, ...], str]]:
             ((part, title), _normalized(line))
             for part, title, line in zip(parts, titles, subsections, strict=True)
         ),
-        (
-            TABLE_SECTION,
-            " ".join([report.table_caption, *(c for row in report.table for c in row)]),
+        # A passage per table row, cited by the caption and the row; the 单位 column gives
+        # the figures their unit and is no cell of its own.
+        *(
+            ((*TABLE_SECTION, report.table_caption, row[0]), f"{row[0]}：数量 {row[1]}")
+            for row in report.table[1:]
         ),
         (("落款",), "清流县人民政府 2021年1月5"),
     ]
@@ -153,8 +155,9 @@ def test_every_format_numbers_passages_from_the_header(
 def test_every_format_keeps_the_table_rows(
     documents: dict[str, Document], report: ReportText, key: str
 ) -> None:
-    actual = [(p.section_path, p.rows) for p in documents[key].passages if p.rows]
-    assert actual == [(TABLE_SECTION, report.table)]
+    rows = [p for p in documents[key].passages if p.rows]
+    actual = ({p.rows for p in rows}, [p.row_path for p in rows])
+    assert actual == ({report.table}, [(row[0],) for row in report.table[1:]])
 
 
 def _pdf_page_texts(path: Path) -> list[str]:
@@ -169,6 +172,11 @@ def _pdf_page_texts(path: Path) -> list[str]:
     return pages
 
 
+def _printed(passage: Passage) -> str:
+    """What of a passage is printed as it stands: a table row's first cell, else its text."""
+    return _compact(passage.row_path[0] if passage.cells else passage.text)
+
+
 def test_pdf_passages_carry_the_page_they_start_on(
     documents: dict[str, Document], report_files: dict[str, Path]
 ) -> None:
@@ -177,8 +185,7 @@ def test_pdf_passages_carry_the_page_they_start_on(
     body = [p for p in documents["pdf"].passages if p.section_path[0] not in ("文件信息", "落款")]
     actual = [p.page for p in body]
     expected = [
-        next(n for n, page in enumerate(pages, start=1) if _compact(p.text)[:12] in page)
-        for p in body
+        next(n for n, page in enumerate(pages, start=1) if _printed(p)[:12] in page) for p in body
     ]
     assert actual == expected
 

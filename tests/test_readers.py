@@ -232,7 +232,7 @@ def _docx(build: Callable[[DocxDocument], None]) -> bytes:
     return buffer.getvalue()
 
 
-def test_docx_merged_cells_appear_once_per_row() -> None:
+def test_docx_merged_cells_fill_every_place_they_span() -> None:
     def build(document: DocxDocument) -> None:
         table = document.add_table(rows=3, cols=3)
         table.cell(0, 0).merge(table.cell(0, 2)).text = "2020年案件情况"
@@ -242,8 +242,10 @@ def test_docx_merged_cells_appear_once_per_row() -> None:
             table.cell(row, 2).text = count
 
     document = read_bytes("merged.docx", _docx(build))
+    # A horizontal merge repeats over its columns, a vertical one down its rows, so every
+    # row and column keeps its headers.
     assert [block.rows for block in document.blocks] == [
-        (("2020年案件情况",), ("行政复议", "受理", "2"), ("行政复议", "撤回", "1")),
+        (("2020年案件情况",) * 3, ("行政复议", "受理", "2"), ("行政复议", "撤回", "1")),
     ]
 
 

@@ -447,7 +447,7 @@ def test_leftovers_end_the_article_and_notes_are_skipped() -> None:
     assert sections(document) == [(("一、工作", "（一）甲"), "（一）甲。正文。")]
 
 
-def test_table_block_is_one_passage_with_its_rows() -> None:
+def test_table_row_is_a_passage_cited_by_its_row() -> None:
     rows = (("项目", "数量"), ("行政复议", "2件"))
     document = build_document(
         RawDocument(
@@ -462,10 +462,11 @@ def test_table_block_is_one_passage_with_its_rows() -> None:
         )
     )
     table = document.passages[-1]
-    assert (table.section_path, table.text, table.rows) == (
-        ("一、工作", "（一）甲"),
-        "项目 | 数量\n行政复议 | 2件",
+    assert (table.section_path, table.text, table.rows, table.row_path) == (
+        ("一、工作", "（一）甲", "行政复议"),
+        "行政复议：数量 2件",
         rows,
+        ("行政复议",),
     )
 
 

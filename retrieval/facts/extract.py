@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from retrieval.facts.labels import label_figures, sentence_span
 from retrieval.facts.patterns import RUN
 from retrieval.facts.scan import mask_zones, scan_figures
-from retrieval.facts.tables import table_facts, table_header_zones, table_rows
+from retrieval.facts.tables import (
+    cell_facts,
+    cell_zones,
+    table_facts,
+    table_header_zones,
+    table_rows,
+)
 from retrieval.model import Fact, Passage
 
 RUN_CATEGORIES = (
@@ -45,6 +51,8 @@ class Run:
 
 def extract_facts(passage: Passage) -> tuple[Fact, ...]:
     """Return every figure of `passage` as a Fact, in text order."""
+    if passage.cells:
+        return cell_facts(passage)
     rows = table_rows(passage)
     if rows:
         return table_facts(passage, rows)
@@ -57,9 +65,11 @@ def classify_runs(passage: Passage) -> tuple[Run, ...]:
     """Return every numeral run of `passage` with the category it fell into."""
     text = passage.text
     facts = extract_facts(passage)
-    rows = table_rows(passage)
-    zones = [] if rows else mask_zones(text)
-    header_zones = table_header_zones(text, rows) if rows else []
+    rows = () if passage.cells else table_rows(passage)
+    zones = [] if rows or passage.cells else mask_zones(text)
+    header_zones = (
+        table_header_zones(text, rows) if rows else cell_zones(passage) if passage.cells else []
+    )
     runs = []
     for match in RUN.finditer(text):
         start, end = match.span()

@@ -100,3 +100,49 @@ def table_header_zones(text: str, rows: tuple[tuple[str, ...], ...]) -> list[Zon
                 start = offsets[row_index][column]
                 zones.append(Zone(start, start + len(cell), "table_header"))
     return zones
+
+
+def cell_facts(passage: Passage) -> tuple[Fact, ...]:
+    """One fact per figure of a table row's cells: labelled by the row's header path,
+    qualified by the column's, in the unit the cell or its headers give."""
+    label = " ".join(passage.row_path)
+    facts = []
+    for cell in passage.cells:
+        column = " ".join(cell.column)
+        for figure in scan_figures(cell.text, mask_zones(cell.text)):
+            value, unit, kind = figure.value, figure.unit, figure.kind
+            if cell.unit and not unit and value is not None:
+                number = re.match(NUM, figure.raw)
+                magnitude = next((m for m in MAGNITUDES if cell.unit.startswith(m)), "")
+                unit = cell.unit[len(magnitude) :] if magnitude else cell.unit
+                scale = MAGNITUDES.get(magnitude, 1)
+                value = parse_decimal(number.group(), scale) if number else value
+                kind = UNIT_KINDS.get(unit, "count")
+            facts.append(
+                Fact(
+                    raw=figure.raw,
+                    value=value,
+                    unit=unit,
+                    label=label,
+                    kind=kind,
+                    passage=passage,
+                    start=cell.start + figure.start,
+                    end=cell.start + figure.end,
+                    qualifier=column,
+                    approximate=figure.approximate,
+                )
+            )
+    return tuple(facts)
+
+
+def cell_zones(passage: Passage) -> list[Zone]:
+    """Everything of a table row passage outside its cells: its headers."""
+    zones = []
+    position = 0
+    for cell in passage.cells:
+        if cell.start > position:
+            zones.append(Zone(position, cell.start, "table_header"))
+        position = cell.start + len(cell.text)
+    if position < len(passage.text):
+        zones.append(Zone(position, len(passage.text), "table_header"))
+    return zones

@@ -10,7 +10,7 @@ from lxml import etree
 from retrieval.errors import CorruptDocument, EmptyDocument
 from retrieval.metadata import is_header_line
 from retrieval.model import Block, RawDocument
-from retrieval.readers._blocks import line_blocks, table_block
+from retrieval.readers._blocks import clean_cell, line_blocks, table_block
 from retrieval.readers.encoding import decode_text
 
 # The WHATWG prescan reads the declared charset from the first 1024 bytes; we allow more
@@ -27,6 +27,8 @@ _MIN_LINK_SHARE = 0.5
 
 _TEXT_TAGS = {"p", "head", "item", "quote", "code"}
 _MAX_HEADER_LINE = 120
+# No real table spans more rows or columns than this; a bigger value is an error or hostile.
+_MAX_SPAN = 200
 _BLOCK_TAGS = ("p", "div", "li", "td", "th", "tr", "table", "ul", "ol", "h1", "h2", "h3")
 _CONTAINER_TAGS = {"list", "div", "main"}
 # Meta tags in which portals' publishing systems name an article.
@@ -58,6 +60,7 @@ def read_html(name: str, content: bytes) -> RawDocument:
     blocks: list[Block] = []
     if main is not None:
         _walk(main, blocks)
+    blocks = _with_spans(blocks, _page_tables(page))
     if not blocks or _is_menu(blocks, page):
         raise EmptyDocument(f"{name}: the page has no article text, only site navigation")
     present = {block.text for block in blocks}
@@ -93,6 +96,80 @@ def _header_lines(page: str) -> list[str]:
         if is_header_line(text):
             lines.append(text)
     return lines
+
+
+def _page_tables(page: str) -> list[tuple[tuple[str, ...], ...]]:
+    """The page's data tables as grids, a merged cell repeated over every place it spans.
+
+    trafilatura keeps a table's cells but not its rowspan and colspan, without which the
+    national tables' headers no longer line up with their data.
+    """
+    try:
+        tree = etree.HTML(page)
+    except (ValueError, etree.LxmlError):
+        return []
+    if tree is None:
+        return []
+    grids = []
+    for table in tree.iter("table"):
+        if table.find(".//table") is not None:
+            continue  # a layout table around the page, not data
+        grid = _grid(table)
+        if len(grid) >= 2:
+            grids.append(grid)
+    return grids
+
+
+def _grid(table: etree._Element) -> tuple[tuple[str, ...], ...]:
+    """A table's cells laid out on its grid, following rowspan and colspan."""
+    placed: dict[tuple[int, int], str] = {}
+    rows = [tr for tr in table.iter("tr") if tr.getparent() is not None]
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in placed:
+                c += 1
+            text = clean_cell(" ".join("".join(cell.itertext()).split()))
+            rowspan = _span(cell.get("rowspan"), _MAX_SPAN)
+            colspan = _span(cell.get("colspan"), _MAX_SPAN)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    placed.setdefault((r + dr, c + dc), text)
+            c += colspan
+    if not placed:
+        return ()
+    height = max(r for r, _ in placed) + 1
+    width = max(c for _, c in placed) + 1
+    grid = [tuple(placed.get((r, c), "") for c in range(width)) for r in range(height)]
+    return tuple(row for row in grid if any(row))
+
+
+def _span(value: str | None, limit: int) -> int:
+    try:
+        return max(1, min(int(value or 1), limit))
+    except ValueError:
+        return 1
+
+
+def _with_spans(blocks: list[Block], grids: list[tuple[tuple[str, ...], ...]]) -> list[Block]:
+    """Each table block replaced by the page's grid of the same table, when one matches."""
+    out = []
+    for block in blocks:
+        if block.rows:
+            cells = {c for row in block.rows for c in row if c}
+            best = max(
+                grids,
+                key=lambda g: len(cells & {c for row in g for c in row if c}),
+                default=None,
+            )
+            if best is not None:
+                shared = cells & {c for row in best for c in row if c}
+                if len(shared) >= 0.8 * len(cells):
+                    block = Block("\n".join(" | ".join(row) for row in best), block.page, best)
+        out.append(block)
+    return out
 
 
 def _declared_charset(content: bytes) -> str | None:

@@ -21,6 +21,8 @@ from retrieval.model import Block, RawDocument
 from retrieval.readers._blocks import clean_cell, line_blocks, table_block
 
 _PARAGRAPH = qn("w:p")
+# No real table spans more grid columns than this.
+_MAX_SPAN = 64
 # Body text of reports is 三号 (16 pt) at most; a title is 二号 (22 pt) or 小二 (18 pt).
 _TITLE_POINTS = 18
 _TABLE = qn("w:tbl")
@@ -91,20 +93,37 @@ def _table_blocks(table: Table) -> Iterator[Block]:
             for cell in _row_cells(row):
                 yield from _element_blocks(cell._tc, cell)
         return
-    block = table_block(
-        [clean_cell(" ".join(p.text for p in cell.paragraphs)) for cell in _row_cells(row)]
-        for row in table.rows
-    )
+    block = table_block(_grid(table))
     if block is not None:
         yield block
 
 
-def _row_cells(row: _Row) -> list[_Cell]:
-    """Return a row's cells with each horizontally merged cell once.
+def _grid(table: Table) -> list[list[str]]:
+    """A table's cells on its grid: a merged cell repeated over every place it spans.
 
-    python-docx repeats a cell for every grid column it spans, and gives a vertically merged
-    cell's text in every row it spans; we keep the latter so each row reads on its own.
+    A horizontal merge is one cell with a grid span; a vertical merge is a cell that
+    continues the one above it (vMerge), whose text is the first cell's.
     """
+    grid: list[list[str]] = []
+    for tr in table._tbl.tr_lst:
+        row: list[str] = []
+        for tc in tr.tc_lst:
+            span = max(1, min(tc.grid_span, _MAX_SPAN))
+            if tc.vMerge == "continue":
+                above = grid[-1] if grid else []
+                texts = [
+                    above[len(row) + i] if len(row) + i < len(above) else "" for i in range(span)
+                ]
+            else:
+                text = clean_cell(" ".join(p.text for p in _Cell(tc, table).paragraphs))
+                texts = [text] * span
+            row.extend(texts)
+        grid.append(row)
+    return grid
+
+
+def _row_cells(row: _Row) -> list[_Cell]:
+    """Return a row's cells with each horizontally merged cell once."""
     cells: list[_Cell] = []
     skip = 0
     for cell in row.cells:
