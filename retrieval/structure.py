@@ -18,7 +18,7 @@ from retrieval.furniture import is_furniture
 from retrieval.layout import split_run_on
 from retrieval.metadata import is_doc_number, is_none, parse_fields
 from retrieval.model import Block, Cell, Document, DocumentMeta, Passage, RawDocument
-from retrieval.tables import read_table, unit_note
+from retrieval.tables import join_continued, read_table, unit_note
 from retrieval.title import best_hint, choose_title
 
 _NUMERALS = "一二三四五六七八九十"
@@ -276,7 +276,7 @@ class _Builder:
     def body(self, blocks: list[Block]) -> None:
         caption = ""
         squeezed_title = "".join(self.title.split())
-        for block in _group_text_tables(blocks):
+        for block in join_continued(_group_text_tables(blocks)):
             text = _clean(block.text)
             if not text:
                 continue
@@ -308,6 +308,9 @@ class _Builder:
             if _CAPTION.match(text) and _is_short_heading(text):
                 caption = text
                 continue
+            if unit_note(text) and len(text) <= 16:
+                caption = f"{caption} {text}".strip()  # 单位：件, for the table below
+                continue
             if self._part_heading(text) or self._closing(text, block):
                 continue
             sub = _SUBSECTION.match(text)
@@ -321,7 +324,10 @@ class _Builder:
                 self._subsection(f"{arabic.group(1)}.", arabic.group(2), block)
                 continue
             closing = self.inline_subsection or _SHORTCOMINGS_OPENING.match(text)
-            if closing and _SHORTCOMINGS.search(text):
+            # The paragraph says so at its start (存在的问题和不足, 还存在一些短板), not in passing
+            # (反馈问题136个) as a subsection's paragraphs may.
+            opening = _SENTENCE_END.split(text, maxsplit=1)[0][:60]
+            if closing and _SHORTCOMINGS.search(opening):
                 # A paragraph without a marker after a part's subsections closes the report.
                 self.part, self.subsection = SHORTCOMINGS_SECTION, ""
                 self.inline_subsection = False
@@ -365,7 +371,7 @@ class _Builder:
                     section_path=path,
                     paragraph=len(self.passages) + 1,
                     text=text,
-                    page=block.page,
+                    page=_row_page(block, row.index + (len(block.rows) - len(rows))),
                     rows=rows,
                     row_path=row.path,
                     cells=tuple(cells),
@@ -479,6 +485,15 @@ _BRACKETED_UNIT = re.compile(
     + "|".join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))
     + r"))\s*[）)]"
 )
+
+
+def _row_page(block: Block, index: int) -> int | None:
+    """The page a table's row is printed on (a table's page_starts count rows)."""
+    page = block.page
+    for start, later in block.page_starts:
+        if index >= start:
+            page = later
+    return page
 
 
 def _header_unit(column: tuple[str, ...], path: tuple[str, ...], note: str) -> str:

@@ -10,9 +10,12 @@ over a page break, and the unit a caption or header gives (`（单位：万元�
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from retrieval.model import Block
 
 Grid = tuple[tuple[str, ...], ...]
 
@@ -42,6 +45,7 @@ class TableRow:
     group: str = ""
     # The row headers as the table writes them, list markers included (`（七）总计`).
     written: tuple[str, ...] = ()
+    index: int = 0  # the row's place in the grid
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +125,7 @@ def read_table(rows: Sequence[Sequence[str]], caption: str = "") -> TableModel:
             last_was_data = False
             continue
         last_was_data = True
-        out.append(_data_row(row, headers, row_headers, group))
+        out.append(dataclasses.replace(_data_row(row, headers, row_headers, group), index=index))
     return TableModel(caption, unit, tuple(out), header_count)
 
 
@@ -177,3 +181,38 @@ def _shared_prefix(paths: Sequence[tuple[str, ...]]) -> int:
     while count < shortest - 1 and len({p[count] for p in paths}) == 1:
         count += 1
     return count
+
+
+def join_continued(blocks: Sequence[Block]) -> list[Block]:
+    """Join a table that goes on over a page break.
+
+    A table block on the page after another table of the same width is the same table
+    when nothing but a repeated unit note (`单位：件`) stands between them; its first row
+    is dropped when it repeats the header.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        between = out[-1:] if out and not out[-1].rows and _is_note(out[-1].text) else []
+        previous = out[-1 - len(between)] if len(out) > len(between) else None
+        if (
+            previous is not None
+            and previous.rows
+            and block.rows
+            and len(previous.rows[0]) == len(block.rows[0])
+            and previous.page is not None
+            and block.page == previous.page + 1
+        ):
+            rows = block.rows[1:] if block.rows[0] == previous.rows[0] else block.rows
+            joined = previous.rows + rows
+            text = "\n".join(" | ".join(row) for row in joined)
+            # For a table, page_starts counts rows: where each later page's rows begin.
+            starts = (*previous.page_starts, (len(previous.rows), block.page))
+            del out[len(out) - len(between) :]
+            out[-1] = Block(text, previous.page, joined, page_starts=starts)
+            continue
+        out.append(block)
+    return out
+
+
+def _is_note(text: str) -> bool:
+    return bool(unit_note(text)) and len("".join(text.split())) <= 12

@@ -21,6 +21,8 @@ from pdfminer.utils import decode_text
 
 from retrieval.errors import CorruptDocument, EmptyDocument, NoTextLayer, UndecodableText
 from retrieval.model import Block, RawDocument
+from retrieval.readers._blocks import table_block
+from retrieval.readers.pdf_tables import RuledTable, ruled_tables
 
 # "一、" "（一）" "(一)" "1." "1、" "（1）" "第一章" open a new paragraph even when the line
 # before filled the column.
@@ -57,6 +59,8 @@ class _Line:
     y0: float
     y1: float
     size: float = 0.0
+    # A ruled table standing here, read as a grid (then `text` is empty).
+    table: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +77,12 @@ def read_pdf(name: str, content: bytes) -> RawDocument:
     """Read a PDF's text layer into paragraph blocks, each with its 1-based page number."""
     if b"%PDF-" not in content[:1024]:
         raise CorruptDocument(f"{name}: not a PDF file (no %PDF header)")
+    tables = ruled_tables(content)
     try:
-        pages = [_page_lines(page, number) for number, page in enumerate(_pages(content), 1)]
+        pages = [
+            _page_lines(page, number, tables.get(number, []))
+            for number, page in enumerate(_pages(content), 1)
+        ]
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise CorruptDocument(f"{name}: the PDF is encrypted and cannot be read") from exc
     except (PDFException, PSException) as exc:
@@ -113,8 +121,9 @@ def _pages(content: bytes) -> Iterator[LTPage]:
     yield from extract_pages(io.BytesIO(content), laparams=LAParams(all_texts=True))
 
 
-def _page_lines(page: LTPage, number: int) -> list[_Line]:
-    """Return a page's text lines in pdfminer's reading order, without page numbers."""
+def _page_lines(page: LTPage, number: int, tables: list[RuledTable]) -> list[_Line]:
+    """Return a page's text lines in pdfminer's reading order, without page numbers; the
+    lines of a ruled table give way to the table, where its first line stood."""
     lines = []
     for item in _text_lines(page):
         text = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), _line_text(item))
@@ -127,7 +136,27 @@ def _page_lines(page: LTPage, number: int) -> list[_Line]:
         if in_margin and _PAGE_NUMBER.match(text):
             continue
         lines.append(_Line(text, number, item.x0, item.x1, item.y0, item.y1, _type_size(item)))
-    return _merge_rows(lines)
+    return _with_tables(_merge_rows(lines), tables, number)
+
+
+def _with_tables(lines: list[_Line], tables: list[RuledTable], number: int) -> list[_Line]:
+    if not tables:
+        return lines
+    out: list[_Line] = []
+    placed: set[int] = set()
+    for line in lines:
+        inside = next(
+            (i for i, t in enumerate(tables) if t.holds(line.x0, line.x1, line.y0, line.y1)),
+            None,
+        )
+        if inside is None:
+            out.append(line)
+        elif inside not in placed:
+            placed.add(inside)
+            table = tables[inside]
+            out.append(_Line("", number, table.x0, table.x1, table.bottom, table.top,
+                             table=table.grid))  # fmt: skip
+    return out
 
 
 def _type_size(line: LTTextLine) -> float:
@@ -238,6 +267,15 @@ def _paragraphs(pages: list[list[_Line]]) -> Iterator[Block]:
             continue
         frame = _frame(lines)
         for line in lines:
+            if line.table:
+                if text:
+                    yield Block(text, page, emphasized=emphasized, page_starts=tuple(page_starts))
+                text, page_starts = "", []
+                block = table_block(line.table, line.page)
+                if block is not None:
+                    yield block
+                previous = None
+                continue
             large = bool(body_size) and line.size >= _TITLE_SIZE_RATIO * body_size
             if previous is None or previous_frame is None:
                 starts = True
