@@ -36,10 +36,13 @@ def choose_cell(
 ) -> tuple[Fact | None, float]:
     """The cell of a row that fits the question best, and how well (0 to 1)."""
     latest = max((y for f in facts for y in column_years(f)), default="")
+    named_by = {id(f): column_fit(f) for f in facts}
+    most = max(named_by.values(), default=0.0)
     best: tuple[float, Fact | None] = (0.0, None)
     for fact in facts:
         fit = 0.3
-        named = column_fit(fact)
+        # The column the question names best; none named, the total (below).
+        named = named_by[id(fact)] / most if most else 0.0
         fit += 0.6 * named
         years = column_years(fact)
         if intent.years:
@@ -50,7 +53,7 @@ def choose_cell(
         elif years and intent.earlier and years[-1] != latest:
             fit += 0.2
         if is_total(fact.qualifier.split(" ")[-1] if fact.qualifier else ""):
-            fit += 0.3 if intent.total or named == 0 else 0.0
+            fit += 0.3 if intent.total or most == 0 else 0.0
         if is_change(fact) and not intent.change:
             fit -= 0.5
         if intent.unit_fits(fact.unit) is False:

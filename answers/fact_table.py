@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from retrieval.facts import sentence_of
@@ -130,3 +130,26 @@ def facts_to_text_table(facts: Iterable[Fact], max_width: int = 40) -> str:
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines) + "\n"
+
+
+def aligned_grid(rows: Sequence[Sequence[str]], max_width: int = 12, max_rows: int = 40) -> str:
+    """A table's grid as aligned text, for a fixed-width font: a merged cell shown once,
+    columns no wider than `max_width`, at most `max_rows` rows."""
+    shown = [
+        [cell if index == 0 or cell != row[index - 1] else "" for index, cell in enumerate(row)]
+        for row in rows[:max_rows]
+    ]
+    if not shown:
+        return ""
+    width = max(len(row) for row in shown)
+    shown = [row + [""] * (width - len(row)) for row in shown]
+    widths = [
+        min(max_width, max(display_width(row[index]) for row in shown)) for index in range(width)
+    ]
+    lines = [
+        " ".join(_fit(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in shown
+    ]
+    if len(rows) > max_rows:
+        lines.append(f"…（共{len(rows)}行）")
+    return "\n".join(lines)

@@ -75,12 +75,27 @@ class Router:
     def route(self, question: str) -> frozenset[str] | None:
         """The documents a question names, or None when it names none (or every one)."""
         text = _key(question)
-        scores = {doc_id: sum(len(k) for k in keys if k in text) for doc_id, keys in self.keys}
+        # A place named outranks a year or a title word: 2020年江屿… asks about 江屿 even
+        # when another report is the 2020 one.
+        named = {
+            doc_id: sum(len(k) for k in keys if k in text and k in self.places)
+            for doc_id, keys in self.keys
+        }
+        if any(named.values()):
+            top = max(named.values())
+            candidates = {d for d, s in named.items() if s == top}
+        else:
+            candidates = {doc_id for doc_id, _ in self.keys}
+        scores = {
+            doc_id: sum(len(k) for k in keys if k in text)
+            for doc_id, keys in self.keys
+            if doc_id in candidates
+        }
         best = max(scores.values(), default=0)
         if best == 0:
             return None
         chosen = frozenset(d for d, s in scores.items() if s == best)
-        return None if len(chosen) == len(scores) else chosen
+        return None if len(chosen) == len(self.keys) else chosen
 
 
 def place_names(text: str) -> set[str]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from answers.fact_table import aligned_grid
 from answers.model import Answer, Citation, ShortAnswer
 from answers.render import citation_line as plain_citation_line
 from retrieval.errors import (
@@ -201,6 +202,12 @@ def render_refusal(
 def render_passage(short: ShortAnswer) -> str:
     """Render the whole passage an answer comes from, figure in bold, with its citation."""
     passage: Passage = short.passage
+    if passage.cells:
+        # A table row: the table as it stands, aligned in a fixed-width font, then the
+        # answer read off it.
+        table = html.escape(aligned_grid(passage.rows))
+        answer = with_figure(short.text, short.figure, short.figure_span())
+        return f"<b>原文</b>\n<pre>{table}</pre>\n{answer}\n\n{citation_line(short.citation)}"
     body = with_figure(passage.text, short.figure)
     return f"<b>原文</b>\n{body}\n\n{citation_line(short.citation)}"
 

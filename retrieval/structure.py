@@ -278,7 +278,7 @@ class _Builder:
         squeezed_title = "".join(self.title.split())
         for block in join_continued(_group_text_tables(blocks)):
             text = _clean(block.text)
-            if not text:
+            if not text and not block.rows:
                 continue
             if text.startswith(_LEFTOVERS):
                 break
