@@ -72,7 +72,11 @@ def cell_sentence(chosen: Fact, facts: Sequence[Fact]) -> tuple[str, int]:
     passage = chosen.passage
     label = " › ".join(passage.row_path) or (passage.section_path or ("",))[-1]
     column = " › ".join(chosen.qualifier.split(" ")) if chosen.qualifier else ""
-    unit = chosen.unit if chosen.unit and not chosen.raw.endswith(chosen.unit) else ""
+    # The unit as the table's headers write it (万元), not as the value was scaled (元).
+    written = next(
+        (c.unit for c in passage.cells if c.start <= chosen.start < c.start + len(c.text)), ""
+    )
+    unit = written if written and not chosen.raw.endswith(written) else ""
     others = [f for f in facts if f is not chosen and f.qualifier != chosen.qualifier]
     if column_years(chosen):
         head = f"{label}：{column} " if column else f"{label}："

@@ -131,3 +131,6 @@ class Fact:
     end: int
     qualifier: str = ""
     approximate: bool = False
+    # In a change (由3.5个工作日压缩至2个工作日): "origin" for the level before, "result"
+    # for the level after; "" for a figure that is no side of a change.
+    role: str = ""

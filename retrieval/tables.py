@@ -95,6 +95,9 @@ def read_table(rows: Sequence[Sequence[str]], caption: str = "") -> TableModel:
     if not grid:
         return TableModel(caption, unit, (), 0)
     width = len(grid[0])
+    # A unit note anywhere in the table (`单位：件` in a row of its own) holds for all of it.
+    notes = (unit_note(r[0]) for r in grid if len({c for c in r if c.strip()}) == 1)
+    unit = unit or next((n for n in notes if n), "")
     data = {i for i, row in enumerate(grid) if _has_figures(row)}
     row_headers = _row_header_columns(grid, data, width)
     headers: list[tuple[str, ...]] = []
@@ -203,7 +206,9 @@ def join_continued(blocks: Sequence[Block]) -> list[Block]:
             and block.page == previous.page + 1
         ):
             rows = block.rows[1:] if block.rows[0] == previous.rows[0] else block.rows
-            joined = previous.rows + rows
+            # A unit note between the two parts is kept, as a row of its own at the end.
+            notes = tuple((b.text,) * len(block.rows[0]) for b in between)
+            joined = previous.rows + rows + notes
             text = "\n".join(" | ".join(row) for row in joined)
             # For a table, page_starts counts rows: where each later page's rows begin.
             starts = (*previous.page_starts, (len(previous.rows), block.page))

@@ -392,3 +392,18 @@ def test_audit_leaves_no_run_of_the_report_unclassified() -> None:
 def test_an_iso_date_is_a_date_fact(text: str, expected: list[tuple[str, str]]) -> None:
     actual = [(f.raw, f.kind) for f in extract_facts(passage(text))]
     assert actual == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        ("企业开办时间由原来的3.5个工作日压缩至2个工作日。",
+         {"3.5个工作日": "origin", "2个工作日": "result"}),
+        ("出庭应诉率从2020年的76.1%提高到95.3%。", {"76.1%": "origin", "95.3%": "result"}),
+        ("关注用户由14.2万人增长到21.6万人。", {"14.2万人": "origin", "21.6万人": "result"}),
+        ("全年办理审批事项1200件，平均用时1.5天。", {"1200件": "", "1.5天": ""}),
+    ],
+)  # fmt: skip
+def test_the_sides_of_a_change(text: str, roles: dict[str, str]) -> None:
+    facts = extract_facts(Passage("d", (), 1, text))
+    assert {f.raw: f.role for f in facts if f.raw in roles} == roles

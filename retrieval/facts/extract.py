@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from retrieval.facts.labels import label_figures, sentence_span
 from retrieval.facts.patterns import RUN
+from retrieval.facts.roles import with_roles
 from retrieval.facts.scan import mask_zones, scan_figures
 from retrieval.facts.tables import (
     cell_facts,
@@ -58,7 +59,7 @@ def extract_facts(passage: Passage) -> tuple[Fact, ...]:
         return table_facts(passage, rows)
     zones = mask_zones(passage.text)
     figures = scan_figures(passage.text, zones)
-    return label_figures(passage, figures, zones)
+    return with_roles(passage.text, label_figures(passage, figures, zones))
 
 
 def classify_runs(passage: Passage) -> tuple[Run, ...]:
