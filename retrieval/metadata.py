@@ -31,7 +31,9 @@ FIELD_NAMES: dict[str, str] = {
         "publisher",
     ),
     **dict.fromkeys(("来源", "文章来源", "信息来源", "责任部门"), "source_org"),
-    **dict.fromkeys(("成文日期", "公文生成日期", "生成日期", "印发日期", "签发日期"), "date"),
+    **dict.fromkeys(("成文日期", "印发日期", "签发日期"), "date"),
+    # When the portal generated its page of the document, not the document's own date.
+    **dict.fromkeys(("公文生成日期", "生成日期"), "generated"),
     **dict.fromkeys(
         ("发布日期", "发布时间", "公开日期", "公开时间", "更新时间", "时间", "日期"), "published"
     ),
@@ -44,7 +46,6 @@ FIELD_NAMES: dict[str, str] = {
             "公开范围",
             "公开时限",
             "公开方式",
-            "有效性",
             "责任科室",
             "浏览次数",
             "阅读次数",
@@ -57,6 +58,9 @@ FIELD_NAMES: dict[str, str] = {
             "关键词",
             "发布人",
             "公开目录",
+            "公文时效",
+            "时效",
+            "有效性",
             "浏览量",
             "访问量",
         ),
@@ -67,9 +71,11 @@ FIELD_NAMES: dict[str, str] = {
 _NONE_VALUES = {"无", "暂无", "空", "-", "—", "/", "／", "无文号", "null", "None"}
 _NAMES = sorted(FIELD_NAMES, key=len, reverse=True)
 # A field name at the start of a line or after white space, then a colon or white space.
+# A field name at the start of a line or after white space, then a colon or white space;
+# boxes space a name's characters out (`标 题`, `文   号`).
 _FIELD = re.compile(
     r"(?:^|(?<=[\s|｜,，;；]))\s*(?P<name>"
-    + "|".join(re.escape(n) for n in _NAMES)
+    + "|".join(r"\s*".join(map(re.escape, n.replace(" ", ""))) for n in _NAMES)
     + r")\s*(?P<colon>[:：]|\s|$)"
 )
 _BULLETS = "•·●◆■▪-*>【】[] \t"
@@ -107,8 +113,10 @@ def parse_fields(line: str) -> list[tuple[str, str]]:
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         value = text[match.end() : end].strip(" 　:：|｜,，;；")
-        name = match.group("name")
-        field = FIELD_NAMES.get(name) or FIELD_NAMES.get(re.sub(r"\s+", "", name), "other")
+        name = re.sub(r"\s+", "", match.group("name"))
+        field = FIELD_NAMES.get(name) or next(
+            (f for n, f in FIELD_NAMES.items() if n.replace(" ", "") == name), "other"
+        )
         fields.append((field, value))
     if any(len(value) > 60 for _, value in fields):
         return []  # a sentence that happens to open with 时间 or 来源
@@ -116,9 +124,31 @@ def parse_fields(line: str) -> list[tuple[str, str]]:
 
 
 def _flattened_value(text: str, match: re.Match[str]) -> bool:
-    """A field name then white space then a short code or date: a box without colons."""
+    """A field name, white space, then a short value with no sentence in it: a box
+    without colons (`标 题 县政府办2022年度…报告`, `信息索引号 0010/2025-20657`)."""
     rest = text[match.end() :].strip()
-    return bool(rest) and len(rest) <= 40 and bool(re.match(r"[0-9A-Za-z〔\[（(]", rest))
+    spaced = match.group("colon").isspace()
+    return bool(rest) and spaced and len(rest) <= 60 and not re.search(r"[。，；！？]", rest)
+
+
+def box_fields(rows: tuple[tuple[str, ...], ...]) -> list[tuple[str, str]]:
+    """The fields of a metadata box laid out as a table (`索引号 | … | 发布机构 | …`), or []
+    when the table is not one: most of its name cells must be field names."""
+    fields = []
+    names = 0
+    cells = 0
+    for row in rows:
+        row = tuple(dict.fromkeys(c for c in row))  # a merged cell once
+        for index in range(0, len(row) - 1, 2):
+            cells += 1
+            name = "".join(row[index].split()).rstrip(":：")
+            field = FIELD_NAMES.get(name) or next(
+                (f for n, f in FIELD_NAMES.items() if n.replace(" ", "") == name), ""
+            )
+            if field:
+                names += 1
+                fields.append((field, row[index + 1].strip()))
+    return fields if cells and names >= max(2, 0.6 * cells) else []
 
 
 def is_doc_number(text: str) -> bool:

@@ -16,10 +16,10 @@ import re
 from retrieval.facts.vocabulary import UNIT_KINDS
 from retrieval.furniture import is_furniture
 from retrieval.layout import split_run_on
-from retrieval.metadata import is_doc_number, is_none, parse_fields
+from retrieval.metadata import box_fields, is_doc_number, is_none, parse_fields
 from retrieval.model import Block, Cell, Document, DocumentMeta, Passage, RawDocument
 from retrieval.tables import join_continued, read_table, unit_note
-from retrieval.title import best_hint, choose_title
+from retrieval.title import TITLE_THRESHOLD, best_hint, choose_title, title_score
 
 _NUMERALS = "一二三四五六七八九十"
 _PUBLISHED = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2})?)")
@@ -27,6 +27,9 @@ _PUBLISHED = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?
 _ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，,（）() ]{2,60}[：:]$")
 # The closing block of a printed document: who gets copies, who printed it and when.
 _RECORD = re.compile(r"^(?:抄送|抄报|分送|发送)[:：]|印发$")
+_GLUED_RECORD = re.compile(
+    r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*((?:抄送|抄报)[:：].*)$"
+)
 _NOTES = re.compile(r"^[（(]\s*此件[^）)]*[）)]$")
 # How far into a document its header (title, 文号, metadata box) may reach.
 _HEADER_BLOCKS = 40
@@ -142,7 +145,9 @@ def _is_short_heading(text: str) -> bool:
 def _body_like(block: Block) -> bool:
     """A block that can only be the report itself: a table, a heading or a paragraph."""
     text = _clean(block.text)
-    if block.rows or _PART.match(text) or _SUBSECTION.match(text):
+    if block.rows:
+        return not box_fields(block.rows)  # a metadata box laid out as a table is header
+    if _PART.match(text) or _SUBSECTION.match(text):
         return True
     return len(text) > _BODY_CHARS and bool(re.search(r"[。！？；，]", text))
 
@@ -240,7 +245,11 @@ class _Builder:
             (i for i, b in enumerate(blocks[:_HEADER_BLOCKS]) if _body_like(b)),
             min(len(blocks), _HEADER_BLOCKS),
         )
-        lines = [_clean(b.text) for b in blocks[:end]]
+        for block in blocks[:end]:
+            for field, value in box_fields(block.rows) if block.rows else ():
+                if field != "other":
+                    self.fields.setdefault(field, "" if is_none(value) else value)
+        lines = ["" if b.rows else _clean(b.text) for b in blocks[:end]]
         headerish = [bool(parse_fields(t)) or is_doc_number(t) or is_furniture(t) for t in lines]
         choosable = ["" if h else t for t, h in zip(lines, headerish, strict=True)]
         for text in lines:
@@ -251,8 +260,12 @@ class _Builder:
         chosen = choose_title(choosable, [b.emphasized for b in blocks[:end]], hints)
         if chosen is None:
             start = 0
-            while start < end and self._header_line(lines[start]):
+            while start < end and (blocks[start].rows or self._header_line(lines[start])):
                 start += 1
+            quoted = _quoted_title(blocks[start : start + 3])
+            if quoted:
+                self.title, self.title_from = quoted, "text"
+                return start
             hint = best_hint(hints)
             self.title, self.title_from = (hint, "file") if hint else ("", "name")
             return start
@@ -263,7 +276,10 @@ class _Builder:
         self.pending = ""  # a name cell right above the title has no value
         start = chosen.last + 1
         squeezed = "".join(self.title.split())
-        while start < len(blocks) and not blocks[start].rows:
+        while start < len(blocks) and (not blocks[start].rows or start < end):
+            if blocks[start].rows:
+                start += 1  # a metadata box below the title, already read
+                continue
             text = _clean(blocks[start].text)
             if "".join(text.split()) in squeezed and len(text) >= 4:
                 start += 1  # the title printed again, or one of its lines
@@ -417,6 +433,13 @@ class _Builder:
         return (bool(publisher) and text == publisher) or text.endswith(_SIGNERS)
 
     def _closing(self, text: str, block: Block) -> bool:
+        glued = _GLUED_RECORD.match(text)
+        if glued:
+            # `2024年3月12日抄送：…`: a PDF line that ran the date into the copy list.
+            self.signature.append(glued.group(1))
+            self.signature_page = self.signature_page or block.page
+            self.record.append(glued.group(2))
+            return True
         if _DATE_LINE.match(text) or (self._is_signature(text) and len(text) <= 30):
             self.signature.append(text)
             self.signature_page = self.signature_page or block.page
@@ -452,12 +475,17 @@ class _Builder:
             doc_id=self.doc_id,
             title=title,
             doc_number=self.fields.get("doc_number", ""),
-            publisher=self.fields.get("publisher", "")
+            publisher=_named(self.fields.get("publisher", ""))
             or signed_by
             or self.fields.get("source_org", "")
             or _organization(title),
-            # The header's 成文日期 is the date the report states; then the signature's.
-            date=self.fields.get("date", "") or signed_on or _date_of(published),
+            # The 成文日期 the header states, then the signature's date (unless it lost its
+            # 日), then the day the portal generated or published the page.
+            date=self.fields.get("date", "")
+            or (signed_on if signed_on.endswith("日") else "")
+            or self.fields.get("generated", "")
+            or signed_on
+            or _date_of(published),
             index_number=self.fields.get("index_number", ""),
             published=published,
             source=self.raw.source,
@@ -471,6 +499,11 @@ class _Builder:
         renumbered = tuple(dataclasses.replace(p, paragraph=i) for i, p in enumerate(passages))
         record = (*self.notes, *self.record)
         return Document(meta=meta, passages=renumbered, content_hash=content_hash, record=record)
+
+
+def _named(value: str) -> str:
+    """A publisher written as a name, not a system's code (`gyz1`)."""
+    return value if re.search(r"[\u4e00-\u9fff]", value) else ""
 
 
 def _organization(title: str) -> str:
@@ -503,6 +536,18 @@ def _header_unit(column: tuple[str, ...], path: tuple[str, ...], note: str) -> s
         if found:
             return found.group("unit")
     return note
+
+
+_QUOTED_TITLE = re.compile(r"《([^《》]{6,80}(?:报告|年报))》")
+
+
+def _quoted_title(blocks: list[Block]) -> str:
+    """A report's title as its opening sentence names it (`现发布《…年度报告》`)."""
+    for block in blocks:
+        for match in _QUOTED_TITLE.finditer(block.text):
+            if title_score(match.group(1)) >= TITLE_THRESHOLD:
+                return match.group(1)
+    return ""
 
 
 def _date_of(published: str) -> str:

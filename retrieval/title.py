@@ -140,8 +140,14 @@ def best_hint(hints: Sequence[str]) -> str:
 
 
 def _agrees(text: str, hint: str) -> bool:
-    a, b = "".join(text.split()), "".join(hint.split())
-    if a == b:
+    """Whether a line says what the file's title says: it holds the hint's characters in
+    order (a portal shortens 汀阳县檀口镇人民政府… to 檀口镇…), or is nearly all of it."""
+    line, title = "".join(text.split()), "".join(hint.split())
+    if _in_order(title, line) and len(title) >= 0.6 * len(line):
         return True
-    shorter, longer = sorted((a, b), key=len)
-    return shorter in longer and len(shorter) >= 0.7 * len(longer)
+    return _in_order(line, title) and len(line) >= 0.9 * len(title)
+
+
+def _in_order(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(char in chars for char in short)

@@ -225,7 +225,7 @@ def test_documents_lists_each_report_in_file_name_order(engine: Engine, docs: Pa
     ]
     # 宁化: header, preamble, 2+2 subsections, shortcomings, signature.
     assert actual == [
-        (NINGHUA_TITLE, "宁政文〔2021〕8号", "2021-02-03", 8),
+        (NINGHUA_TITLE, "宁政文〔2021〕8号", "2021年2月3日", 8),  # signed, over 生成日期
         (QINGLIU_TITLE, "清政文〔2021〕1号", "2021-01-05", 28),
     ]
 

@@ -33,7 +33,7 @@ def test_metadata_outside_the_article_is_read() -> None:
         TITLE,
         "梧政文〔2021〕7号",
         "梧岭县人民政府",
-        "2021-02-03",
+        "2021年2月3日",  # the signature's date, over the portal's 生成日期
         "WL00123-0100-2021-00007",
     )
 

@@ -274,3 +274,51 @@ def test_pdf_title_in_large_type_over_two_lines_and_the_page_of_a_figure() -> No
     passage = next(p for p in document.passages if "412件" in p.text)
     assert document.meta.title == "云溪市人民政府关于2021年度法治政府建设情况的报告"
     assert (passage.page, passage.page_at(passage.text.index("412件"))) == (1, 2)
+
+
+def test_a_metadata_box_laid_out_as_a_table_is_header_not_body() -> None:
+    box = (("信息索引号", "TY-TKZ/2021-00004", "主题分类", "政务公开"),
+           ("发布机构", "檀口镇人民政府", "成文日期", "2021年01月22日"),
+           ("文 号", "无", "公开方式", "主动公开"))  # fmt: skip
+    blocks = (
+        Block(" | ".join(box[0]), rows=box),
+        Block("汀阳县檀口镇人民政府", emphasized=True),
+        Block("2020年政府信息公开工作年度报告", emphasized=True),
+        *(Block(line) for line in BODY),
+    )
+    hint = ("檀口镇2020年政府信息公开工作年度报告",)  # a portal's shortened title
+    document = build_document(RawDocument("r.docx", "docx", blocks, title_hints=hint))
+    meta = document.meta
+    assert (meta.title, meta.index_number, meta.doc_number, meta.date) == (
+        "汀阳县檀口镇人民政府2020年政府信息公开工作年度报告",
+        "TY-TKZ/2021-00004",
+        "",
+        "2021年01月22日",
+    )
+    assert not any(p.rows for p in document.passages)
+
+
+def test_a_title_only_named_in_the_opening_sentence() -> None:
+    opening = (
+        "根据条例要求,现发布《临洮县新添镇2022年政府信息公开工作年度报告》。本报告由六部分组成。"
+    )
+    assert report(opening, *BODY[1:]).meta.title == "临洮县新添镇2022年政府信息公开工作年度报告"
+
+
+def test_a_box_without_colons_and_with_spaced_names() -> None:
+    title = "县政府办2022年度政府信息公开工作年度报告"
+    document = report(f"标 题 {title}", "发布机构 县政府办公室 公文时效 有效", title, *BODY)
+    assert (document.meta.title, document.meta.publisher) == (
+        title,
+        "县政府办公室",
+    )
+
+
+def test_a_signature_date_run_into_the_copy_list() -> None:
+    document = report(
+        LINJIANG, *BODY, "临江市人民政府", "2024年3月12日抄送：省司法厅，市委办公室。"
+    )
+    assert (document.meta.date, document.record) == (
+        "2024年3月12日",
+        ("抄送：省司法厅，市委办公室。",),
+    )

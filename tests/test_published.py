@@ -70,7 +70,7 @@ PUBLISHED = Path(__file__).parent / "data" / "published"
                 "fazhi",
                 "桐政文〔2021〕3号",
                 "桐溪县人民政府",
-                "2021-01-20",
+                "2021年1月20日",  # the signature's date, over the portal's 生成日期
             ),
         ),
         (
