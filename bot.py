@@ -67,6 +67,7 @@ from answers.telegram import (
     render_ingest,
     render_ingest_error,
     render_inline_answer,
+    render_not_answered,
     render_passage,
     render_refusal,
     render_reload,
@@ -306,7 +307,7 @@ async def _answer_question(
     else:
         examples = await asyncio.to_thread(state.engine.example_questions, EXAMPLE_QUESTIONS)
         parts = [part for info in state.engine.documents() for part in info.parts]
-        text = render_refusal(question, _titles(state), bool(examples), topics_of(parts))
+        text = render_not_answered(answer, _titles(state), bool(examples), topics_of(parts))
         markup = _examples_markup(state, examples)
     await _send_html(context.bot, chat_id, text, markup, reply_to)
 

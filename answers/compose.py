@@ -13,7 +13,9 @@ from answers.figure_fit import best_figure, with_qualifier
 from answers.intent import Intent, read_intent
 from answers.model import Answer, Citation, ShortAnswer
 from answers.routing import Router
+from answers.scope import asked_years, place_note, small_talk, unknown_places, year_note
 from answers.sentences import Span, candidate_spans
+from retrieval.facts import sentence_of
 from retrieval.index import Hit, Index
 from retrieval.model import Fact
 from retrieval.normalize import normalize
@@ -143,6 +145,14 @@ class Composer:
     ) -> Answer:
         """The answer, or found=False when the best choice does not cover the question."""
         intent = question.intent
+        talk = small_talk(question.text)
+        if talk:
+            return Answer(question=question.asked, found=False, answers=(), reason=talk)
+        words = self.tokenizer.words(question.text) if scope is None else []
+        places = unknown_places(words, self.router.places)
+        if places:
+            note = place_note(places)
+            return Answer(question.asked, False, (), reason="place", note=note)
         if not choices:
             return Answer(question=question.asked, found=False, answers=())
         confidence = choices[0].coverage
@@ -152,6 +162,28 @@ class Composer:
             confidence = min(confidence, self.min_confidence / 2)
         if confidence < self.min_confidence:
             return Answer(question=question.asked, found=False, answers=(), confidence=confidence)
+        missing = self._missing_year(question, choices[0])
+        if missing:
+            # Another passage that speaks of the year asked and covers the question (a table
+            # with that year's column) answers instead.
+            covering = [
+                c
+                for c in choices[1:]
+                if c.coverage >= self.min_confidence
+                and c.figure is not None
+                and missing in c.figure.qualifier  # the figure's own year: a column, 分别
+            ]
+            if covering:
+                choices = [covering[0], *(c for c in choices if c is not covering[0])]
+                missing = ""
+                confidence = covering[0].coverage
+        if missing:
+            figure = choices[0].figure.raw if choices[0].figure and intent.wants_figure else ""
+            report_year = self._report_year(choices[0].hit.passage.doc_id)
+            note = year_note(missing, report_year, figure)
+            return Answer(
+                question.asked, False, (), confidence=confidence, reason="year", note=note
+            )
         picks = list(choices)
         ambiguous = False
         if scope is None and len(self.index.documents) > 1:
@@ -173,6 +205,29 @@ class Composer:
             ambiguous=ambiguous,
             confidence=confidence,
         )
+
+    def _report_year(self, doc_id: str) -> str:
+        """The year a report is about, as its title says (2020 of 清流县2020年…报告)."""
+        found = asked_years(self.index.document(doc_id).meta.title)
+        return found[0] if found else ""
+
+    def _missing_year(self, question: Question, choice: Choice) -> str:
+        """A year the question asks about that the chosen answer does not speak of.
+
+        A figure answers for a year its column, its 分别 list or its sentence names, or the
+        report's own year; a passage for a year it mentions or the report's.
+        """
+        passage = choice.hit.passage
+        report_year = self._report_year(passage.doc_id)
+        said = " ".join((*passage.section_path, choice.span.text))
+        if choice.figure is not None:
+            said += choice.figure.qualifier + sentence_of(choice.figure)
+        else:
+            said += passage.text
+        for year in asked_years(question.text):
+            if year != report_year and year not in said:
+                return year
+        return ""
 
     def _located(self, row: int) -> list[tuple[str, int, int]]:
         """A passage's terms with their offsets, tokenized once per passage."""

@@ -56,3 +56,8 @@ class Answer:
     facts: tuple[Fact, ...] = ()
     ambiguous: bool = False
     confidence: float = 0.0
+    # Why a question is not answered, when it is more than "not found": "place" or "year"
+    # (the reports do not cover it), or "greeting", "thanks", "help", "language" (no
+    # question); `note` says it in one line.
+    reason: str = ""
+    note: str = ""

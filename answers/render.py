@@ -79,6 +79,7 @@ def answer_to_json(
         "confidence": round(answer.confidence, 3),
         "answers": [short_answer_to_json(a) for a in answer.answers],
         "facts": facts,
+        **({"reason": answer.reason, "note": answer.note} if answer.reason else {}),
     }
 
 
@@ -98,7 +99,7 @@ def citation_line(citation: Citation) -> str:
 def answer_to_text(answer: Answer, bold: bool = False) -> str:
     """A person's view of an answer: each short answer, figure in bold, then its citation."""
     if not answer.found:
-        return "未在已加载的报告中找到相关内容。"
+        return answer.note or "未在已加载的报告中找到相关内容。"
     blocks = []
     for number, short in enumerate(answer.answers, start=1):
         text = short.text

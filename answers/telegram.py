@@ -54,6 +54,7 @@ __all__ = [
     "render_ingest",
     "render_ingest_error",
     "render_inline_answer",
+    "render_not_answered",
     "render_passage",
     "render_refusal",
     "render_reload",
@@ -183,20 +184,34 @@ def topics_of(parts: Sequence[str]) -> list[str]:
 def render_refusal(
     question: str, titles: Sequence[str], has_examples: bool, topics: Sequence[str] = ()
 ) -> str:
-    """Say politely that the loaded reports do not cover `question`, and what they cover."""
-    lines = [f"抱歉，已加载的报告里没有找到关于“{_quote(question)}”的内容。"]
-    if titles:
-        lines.append("")
-        lines.append("我目前能回答这些报告里的问题：")
-        lines.extend(f"• 《{html.escape(title)}》" for title in titles)
-        if topics:
-            lines.append("内容涉及：" + "；".join(html.escape(t) for t in topics) + "。")
-    else:
-        lines.append("目前还没有加载任何报告。")
-    if has_examples:
-        lines.append("")
-        lines.append("可以试试下面的问题：")
-    return "\n".join(lines)
+    """Say in one line that the loaded reports do not cover `question` (and, with examples
+    as buttons below, what to try instead)."""
+    if not titles:
+        return "目前还没有加载任何报告。"
+    line = f"抱歉，已加载的报告里没有找到关于“{_quote(question)}”的内容。"
+    return line + ("\n可以试试下面的问题：" if has_examples else "")
+
+
+# Replies to messages that are no question, by Answer.reason.
+_SMALL_TALK = {
+    "greeting": "您好！我能回答已加载的政府报告里的问题，并给出处。",
+    "thanks": "不客气！还有问题可以直接问我。",
+    "help": "直接发送问题就行，我会给出报告里的数字和出处。/help 查看全部命令。",
+    "language": "请用中文提问。",
+}
+
+
+def render_not_answered(
+    answer: Answer, titles: Sequence[str], has_examples: bool, topics: Sequence[str] = ()
+) -> str:
+    """The reply to a question the reports do not answer: a greeting or thanks answered
+    in kind, a place or year they do not cover said so, else the one-line refusal."""
+    try_these = "\n可以试试下面的问题：" if has_examples else ""
+    if answer.reason in _SMALL_TALK:
+        return _SMALL_TALK[answer.reason] + try_these
+    if answer.note:
+        return html.escape(answer.note) + try_these
+    return render_refusal(answer.question, titles, has_examples, topics)
 
 
 def render_passage(short: ShortAnswer) -> str:

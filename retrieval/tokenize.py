@@ -108,6 +108,11 @@ class JiebaTokenizer:
         """Terms of a document text."""
         return [term for term, _, _ in self.located(text)]
 
+    def words(self, text: str) -> list[str]:
+        """A text cut into words once (jieba's default mode), with no inner words."""
+        folded, _ = _fold(text)
+        return [w for w, _, _ in self._jieba.tokenize(folded, HMM=True) if w.strip()]
+
     def located(self, text: str) -> list[tuple[str, int, int]]:
         """Terms of a text with where each stands in it: (term, start, end)."""
         folded, origin = _fold(text)

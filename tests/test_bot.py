@@ -290,13 +290,30 @@ async def test_more_button_shows_the_next_answers(
         assert _labels(more)[0] == "原文"
 
 
-async def test_out_of_scope_question_is_refused_with_what_is_covered(bot: Harness) -> None:
+async def test_out_of_scope_question_is_refused_in_one_line_with_examples(bot: Harness) -> None:
     (reply,) = await bot.say("怎么办理护照？")
     text = reply.params["text"]
-    assert text.startswith("抱歉，已加载的报告里没有找到关于“怎么办理护照？”的内容。")
-    assert f"• 《{TITLE}》" in text
+    assert text == "抱歉，已加载的报告里没有找到关于“怎么办理护照？”的内容。\n可以试试下面的问题："
     assert 2 <= len(_buttons(reply)) <= 3
     assert all(data.startswith(("q:", "qt:")) for _, data in _buttons(reply))
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("你好", "您好！我能回答已加载的政府报告里的问题，并给出处。"),
+        ("谢谢！", "不客气！还有问题可以直接问我。"),
+        ("How many complaints did the hotline get?", "请用中文提问。"),
+        ("桐溪县12345热线收了多少诉求", "已加载的报告里没有桐溪县的报告。"),
+        ("2019年12345热线收到多少诉求", "报告没有2019年的数据；2020年为3531件。"),
+    ],
+)
+async def test_what_the_reports_cannot_answer_gets_a_short_fitting_reply(
+    bot: Harness, message: str, expected: str
+) -> None:
+    (reply,) = await bot.say(message)
+    assert reply.params["text"] == expected + "\n可以试试下面的问题："
+    assert 2 <= len(_buttons(reply)) <= 3
 
 
 async def test_user_text_is_escaped(bot: Harness) -> None:

@@ -99,9 +99,8 @@ def test_later_answers_keep_their_numbers() -> None:
 def test_refusal_quotes_the_question_escaped_and_clipped() -> None:
     text = render_refusal("<b>护照</b> & 签证" + "啊" * 60, [QINGLIU.title], has_examples=True)
     assert text.startswith("抱歉，已加载的报告里没有找到关于“&lt;b&gt;护照&lt;/b&gt; &amp; 签证")
-    assert "啊…”的内容。" in text
-    assert "• 《清流县2020年法治政府建设情况报告》" in text
-    assert text.endswith("可以试试下面的问题：")
+    assert "啊…”的内容。\n可以试试下面的问题：" in text
+    assert text.count("\n") == 1  # one line, and the examples below
 
 
 def test_documents_and_facts_are_listed_with_citations() -> None:
