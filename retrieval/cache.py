@@ -8,7 +8,6 @@ and rebuilt, never trusted.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 import os
 import pickle
@@ -34,33 +33,18 @@ class CachedDocument:
     facts: tuple[tuple[Fact, ...], ...]
 
 
-# The modules whose code decides what an entry holds: a change to any of them (a fixed
-# parser, a new fact rule) makes every entry stale without anyone bumping a version.
-_PRODUCERS = (
-    "retrieval.readers",
-    "retrieval.structure",
-    "retrieval.metadata",
-    "retrieval.furniture",
-    "retrieval.title",
-    "retrieval.layout",
-    "retrieval.tables",
-    "retrieval.model",
-    "retrieval.facts",
-)
+# The code that decides what an entry holds is the document layer's: any change to it (a
+# fixed parser, a new fact rule) makes every entry stale without anyone bumping a version.
+_PRODUCER_PACKAGE = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A digest of the source of the modules that produce cache entries."""
+    """A digest of the source of every module of the document layer (retrieval/)."""
     digest = hashlib.sha256()
-    for name in _PRODUCERS:
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.origin is None:
-            continue
-        origin = Path(spec.origin)
-        sources = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
-        for source in sources:
-            digest.update(source.read_bytes())
+    for source in sorted(_PRODUCER_PACKAGE.rglob("*.py")):
+        digest.update(source.relative_to(_PRODUCER_PACKAGE).as_posix().encode("utf-8"))
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.model import Passage
+
 # Spellings of each field, as the header boxes of government sites write them.
 FIELD_NAMES: dict[str, str] = {
     **dict.fromkeys(("索引号", "信息索引号", "索 引 号", "内容索引号"), "index_number"),
@@ -79,6 +81,7 @@ _FIELD = re.compile(
     + r")\s*(?P<colon>[:：]|\s|$)"
 )
 _BULLETS = "•·●◆■▪-*>【】[] \t"
+PUBLISHED = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2})?)")
 _DOC_NUMBER = re.compile(r"\S{1,14}?[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d+\s*号")
 
 
@@ -165,3 +168,38 @@ def find_doc_number(text: str) -> str:
 def is_header_line(text: str) -> bool:
     """Whether a line belongs to a report's header box: fields, or the 文号 on its own."""
     return bool(parse_fields(text)) or is_doc_number(text)
+
+
+def named(value: str) -> str:
+    """A publisher written as a name, not a system's code (`gyz1`)."""
+    return value if re.search(r"[\u4e00-\u9fff]", value) else ""
+
+
+def organization_of(title: str) -> str:
+    """The body a title names as its author (`XX街道办事处2022年…报告`), or ""."""
+    found = re.match(r"^([\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府|办事处|委员会))", title)
+    return found.group(1) if found else ""
+
+
+def day_of(published: str) -> str:
+    """The day of a publication time (`2021-03-02 10:12` gives `2021-03-02`)."""
+    found = PUBLISHED.search(published)
+    return found.group(1).split()[0] if found else published
+
+
+# The parts of the national format of a 政府信息公开工作年度报告.
+XXGK_PARTS = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|政府信息公开行政复议")
+
+
+def report_kind(title: str, passages: list[Passage]) -> str:
+    """Which kind of report this is, from its title, else from its parts."""
+    if "政府信息公开" in title or "政务公开工作年度报告" in title:
+        return "xxgk"
+    if re.search(r"法治政府|依法行政|法治建设", title):
+        return "fazhi"
+    headings = " ".join(" ".join(p.section_path) for p in passages)
+    if XXGK_PARTS.search(headings):
+        return "xxgk"
+    if "法治政府" in headings or sum("法治政府" in p.text for p in passages) >= 3:
+        return "fazhi"
+    return ""

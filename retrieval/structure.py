@@ -13,16 +13,24 @@ import dataclasses
 import hashlib
 import re
 
-from retrieval.facts.vocabulary import UNIT_KINDS
 from retrieval.furniture import is_furniture
 from retrieval.layout import split_run_on
-from retrieval.metadata import box_fields, is_doc_number, is_none, parse_fields
-from retrieval.model import Block, Cell, Document, DocumentMeta, Passage, RawDocument
-from retrieval.tables import join_continued, read_table, unit_note
+from retrieval.metadata import (
+    box_fields,
+    day_of,
+    is_doc_number,
+    is_none,
+    named,
+    organization_of,
+    parse_fields,
+    report_kind,
+)
+from retrieval.model import Block, Document, DocumentMeta, Passage, RawDocument
+from retrieval.table_rows import group_text_tables, row_passages
+from retrieval.tables import join_continued, unit_note
 from retrieval.title import TITLE_THRESHOLD, best_hint, choose_title, title_score
 
 _NUMERALS = "一二三四五六七八九十"
-_PUBLISHED = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2})?)")
 # `省人民政府：`, `各乡镇人民政府，县政府各部门：` — to whom a report is addressed.
 _ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，,（）() ]{2,60}[：:]$")
 # The closing block of a printed document: who gets copies, who printed it and when.
@@ -69,44 +77,7 @@ METADATA_SECTION = "文件信息"
 SIGNATURE_SECTION = "落款"
 
 
-_CELL_SPLIT = re.compile(r"\t+|\s*[|｜]\s*|\s{2,}")
 _CAPTION = re.compile(r"^(附)?表\s*[0-9一二三四五六七八九十]+")
-
-
-def _cells(text: str) -> list[str]:
-    return [c for c in (c.strip() for c in _CELL_SPLIT.split(text.strip())) if c]
-
-
-def _group_text_tables(blocks: list[Block]) -> list[Block]:
-    """Join runs of lines written as table rows (tabs, `|` or wide spaces) into tables.
-
-    Plain text and PDFs carry tables as lines; Word and HTML as real tables. Both end
-    up as one table block, so every format gives the same passages.
-    """
-    grouped: list[Block] = []
-    run: list[tuple[Block, list[str]]] = []
-
-    def flush() -> None:
-        if len(run) >= 2:
-            rows = tuple(tuple(cells) for _, cells in run)
-            text = "\n".join(" | ".join(row) for row in rows)
-            grouped.append(Block(text, run[0][0].page, rows))
-        else:
-            grouped.extend(block for block, _ in run)
-        run.clear()
-
-    for block in blocks:
-        cells = [] if block.rows else _cells(block.text)
-        if len(cells) >= 2 and (not run or len(cells) == len(run[0][1])):
-            run.append((block, cells))
-            continue
-        flush()
-        if len(cells) >= 2:
-            run.append((block, cells))
-        else:
-            grouped.append(block)
-    flush()
-    return grouped
 
 
 def _clean(text: str) -> str:
@@ -292,7 +263,7 @@ class _Builder:
     def body(self, blocks: list[Block]) -> None:
         caption = ""
         squeezed_title = "".join(self.title.split())
-        for block in join_continued(_group_text_tables(blocks)):
+        for block in join_continued(group_text_tables(blocks)):
             text = _clean(block.text)
             if not text and not block.rows:
                 continue
@@ -352,47 +323,13 @@ class _Builder:
     def table(self, rows: tuple[tuple[str, ...], ...], caption: str, block: Block) -> None:
         """One passage per data row of a table, cited by its row; a table with no figures
         is one passage of its rows."""
-        model = read_table(rows, caption)
-        if not model.rows:
-            text = "\n".join(" | ".join(row) for row in rows)
-            self.add("\n".join(filter(None, (caption, text))), Block(text, block.page, rows))
+        path = tuple(p for p in (self.part, self.subsection) if p)
+        passages = row_passages(rows, caption, block, self.doc_id, path, len(self.passages) + 1)
+        if passages:
+            self.passages.extend(passages)
             return
-        saved = self.subsection
-        for row in model.rows:
-            label = " ".join(row.written) or row.group or caption
-            parts: list[str] = []
-            cells: list[Cell] = []
-            offset = len(label) + 1
-            # A column of units (`单位`: 项, 件) gives its row's figures their unit.
-            unit_column = next((v for c, v in row.cells if c and c[-1] in _UNIT_HEADERS and v), "")
-            for column, value in row.cells:
-                if not value or (column and column[-1] in _UNIT_HEADERS):
-                    continue
-                name = " ".join(column)
-                parts.append(f"{name} {value}" if name else value)
-                start = offset + (len(name) + 1 if name else 0)
-                unit = (
-                    unit_column
-                    or next((n for n in map(unit_note, column) if n), "")
-                    or _header_unit(column, row.path, model.unit)
-                )
-                cells.append(Cell(column, value, start, unit))
-                offset += len(parts[-1]) + 1
-            text = f"{label}：" + "；".join(parts)
-            where = tuple(dict.fromkeys(p for p in (row.group or caption, label) if p))
-            path = tuple(p for p in (self.part, saved) if p) + where
-            self.passages.append(
-                Passage(
-                    doc_id=self.doc_id,
-                    section_path=path,
-                    paragraph=len(self.passages) + 1,
-                    text=text,
-                    page=_row_page(block, row.index + (len(block.rows) - len(rows))),
-                    rows=rows,
-                    row_path=row.path,
-                    cells=tuple(cells),
-                )
-            )
+        text = "\n".join(" | ".join(row) for row in rows)
+        self.add("\n".join(filter(None, (caption, text))), Block(text, block.page, rows))
 
     def _part_heading(self, text: str) -> bool:
         match = _PART.match(text)
@@ -475,22 +412,22 @@ class _Builder:
             doc_id=self.doc_id,
             title=title,
             doc_number=self.fields.get("doc_number", ""),
-            publisher=_named(self.fields.get("publisher", ""))
+            publisher=named(self.fields.get("publisher", ""))
             or signed_by
             or self.fields.get("source_org", "")
-            or _organization(title),
+            or organization_of(title),
             # The 成文日期 the header states, then the signature's date (unless it lost its
             # 日), then the day the portal generated or published the page.
             date=self.fields.get("date", "")
             or (signed_on if signed_on.endswith("日") else "")
             or self.fields.get("generated", "")
             or signed_on
-            or _date_of(published),
+            or day_of(published),
             index_number=self.fields.get("index_number", ""),
             published=published,
             source=self.raw.source,
             format=self.raw.format,
-            kind=_kind(title, self.passages),
+            kind=report_kind(title, self.passages),
             addressee=self.fields.get("addressee", ""),
             topic=self.fields.get("topic", ""),
             title_from=title_from,
@@ -499,43 +436,6 @@ class _Builder:
         renumbered = tuple(dataclasses.replace(p, paragraph=i) for i, p in enumerate(passages))
         record = (*self.notes, *self.record)
         return Document(meta=meta, passages=renumbered, content_hash=content_hash, record=record)
-
-
-def _named(value: str) -> str:
-    """A publisher written as a name, not a system's code (`gyz1`)."""
-    return value if re.search(r"[\u4e00-\u9fff]", value) else ""
-
-
-def _organization(title: str) -> str:
-    """The body a title names as its author (`XX街道办事处2022年…报告`), or ""."""
-    found = re.match(r"^([\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府|办事处|委员会))", title)
-    return found.group(1) if found else ""
-
-
-_UNIT_HEADERS = ("单位", "计量单位", "计算单位")
-_BRACKETED_UNIT = re.compile(
-    r"[（(]\s*(?:单位\s*[:：]\s*)?(?P<unit>(?:万|亿|千万|百万)?(?:"
-    + "|".join(sorted(map(re.escape, UNIT_KINDS), key=len, reverse=True))
-    + r"))\s*[）)]"
-)
-
-
-def _row_page(block: Block, index: int) -> int | None:
-    """The page a table's row is printed on (a table's page_starts count rows)."""
-    page = block.page
-    for start, later in block.page_starts:
-        if index >= start:
-            page = later
-    return page
-
-
-def _header_unit(column: tuple[str, ...], path: tuple[str, ...], note: str) -> str:
-    """The unit a column or row header writes in brackets (`金额（万元）`), else the note's."""
-    for header in (*column, *path):
-        found = _BRACKETED_UNIT.search(header)
-        if found:
-            return found.group("unit")
-    return note
 
 
 _QUOTED_TITLE = re.compile(r"《([^《》]{6,80}(?:报告|年报))》")
@@ -547,30 +447,6 @@ def _quoted_title(blocks: list[Block]) -> str:
         for match in _QUOTED_TITLE.finditer(block.text):
             if title_score(match.group(1)) >= TITLE_THRESHOLD:
                 return match.group(1)
-    return ""
-
-
-def _date_of(published: str) -> str:
-    """The day of a publication time (`2021-03-02 10:12` gives `2021-03-02`)."""
-    found = _PUBLISHED.search(published)
-    return found.group(1).split()[0] if found else published
-
-
-# The parts of the national format of a 政府信息公开工作年度报告.
-_XXGK_PARTS = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|政府信息公开行政复议")
-
-
-def _kind(title: str, passages: list[Passage]) -> str:
-    """Which kind of report this is, from its title, else from its parts."""
-    if "政府信息公开" in title or "政务公开工作年度报告" in title:
-        return "xxgk"
-    if re.search(r"法治政府|依法行政|法治建设", title):
-        return "fazhi"
-    headings = " ".join(" ".join(p.section_path) for p in passages)
-    if _XXGK_PARTS.search(headings):
-        return "xxgk"
-    if "法治政府" in headings or sum("法治政府" in p.text for p in passages) >= 3:
-        return "fazhi"
     return ""
 
 
