@@ -72,10 +72,14 @@ def is_site_line(text: str) -> bool:
     return bool(_SITE.search(text)) and len(text) <= 80 and not _sentence(text)
 
 
+_RULE_ROW = re.compile(r"^[|｜:：\-—\s]+$")
+
+
 def is_furniture(text: str) -> bool:
     """Whether a line is page furniture rather than part of the report."""
     return (
-        is_today_line(text)
+        bool(_RULE_ROW.match(text))  # a table's ruling, left as text (|---|---|)
+        or is_today_line(text)
         or is_breadcrumb(text)
         or is_widget(text)
         or is_footer(text)

@@ -17,6 +17,9 @@ from retrieval.title import TITLE_THRESHOLD, title_score
 # A block this long with several inline headings is a run-on report, not a paragraph.
 _RUN_ON_CHARS = 1500
 _MIN_MARKERS = 2
+# Where a page lost its line breaks but kept their indents: two spaces or more, or an
+# ideographic space.
+_WIDE_GAP = re.compile(r"\s{2,}|\u3000+")
 _MARKER = re.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]")
 _SENTENCE_END = "。：:；;！？!?"
 _HEAD = re.compile(r"^(?P<title>\S.{4,80}?(?:报告|年报)(?:[（(][^（()）]{1,12}[）)])?)\s*(?=\S)")
@@ -32,6 +35,11 @@ def split_run_on(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         if block.rows or len(block.text) < _RUN_ON_CHARS:
             out.append(block)
+            continue
+        gaps = _WIDE_GAP.split(block.text)
+        if len(gaps) >= _MIN_MARKERS + 2:
+            # Line breaks turned into runs of spaces: each run ends a line.
+            out.extend(split_run_on([Block(g.strip(), block.page) for g in gaps if g.strip()]))
             continue
         pieces = _pieces(block.text)
         if len(pieces) < _MIN_MARKERS + 1:

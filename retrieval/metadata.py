@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from retrieval.model import Passage
+from retrieval.normalize import to_simplified
 
 # Spellings of each field, as the header boxes of government sites write them.
 FIELD_NAMES: dict[str, str] = {
@@ -33,7 +34,7 @@ FIELD_NAMES: dict[str, str] = {
         "publisher",
     ),
     **dict.fromkeys(("来源", "文章来源", "信息来源", "责任部门"), "source_org"),
-    **dict.fromkeys(("成文日期", "印发日期", "签发日期"), "date"),
+    **dict.fromkeys(("成文日期", "印发日期", "签发日期", "发文日期"), "date"),
     # When the portal generated its page of the document, not the document's own date.
     **dict.fromkeys(("公文生成日期", "生成日期"), "generated"),
     **dict.fromkeys(
@@ -80,7 +81,7 @@ _FIELD = re.compile(
     + "|".join(r"\s*".join(map(re.escape, n.replace(" ", ""))) for n in _NAMES)
     + r")\s*(?P<colon>[:：]|\s|$)"
 )
-_BULLETS = "•·●◆■▪-*>【】[] \t"
+_BULLETS = "•·●◆■▪-*>【】[] \t|｜"
 PUBLISHED = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2})?)")
 _DOC_NUMBER = re.compile(r"\S{1,14}?[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d+\s*号")
 
@@ -96,7 +97,12 @@ def parse_fields(line: str) -> list[tuple[str, str]]:
     A line is a header line when it opens with a field name followed by a colon (or, in a
     flattened box, by white space and a value), and everything on it is field and value.
     """
-    text = line.strip().lstrip(_BULLETS).rstrip("】]")
+    original = line.strip().lstrip(_BULLETS).rstrip("】]|｜ ")
+    # Names are matched in simplified characters (發布機構 is 发布机构); values stay as
+    # written where the conversion keeps the line's length.
+    simplified = to_simplified(original)
+    text = simplified
+    written = original if len(original) == len(simplified) else simplified
     name_only = "".join(text.split()).rstrip(":：")
     if name_only in FIELD_NAMES:
         # A box whose name cells and value cells come on lines of their own.
@@ -115,7 +121,7 @@ def parse_fields(line: str) -> list[tuple[str, str]]:
     fields = []
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        value = text[match.end() : end].strip(" 　:：|｜,，;；")
+        value = written[match.end() : end].strip(" 　:：|｜,，;；")
         name = re.sub(r"\s+", "", match.group("name"))
         field = FIELD_NAMES.get(name) or next(
             (f for n, f in FIELD_NAMES.items() if n.replace(" ", "") == name), "other"
@@ -193,6 +199,7 @@ XXGK_PARTS = re.compile(r"主动公开政府信息情况|收到和处理政府�
 
 def report_kind(title: str, passages: list[Passage]) -> str:
     """Which kind of report this is, from its title, else from its parts."""
+    title = to_simplified(title)
     if "政府信息公开" in title or "政务公开工作年度报告" in title:
         return "xxgk"
     if re.search(r"法治政府|依法行政|法治建设", title):

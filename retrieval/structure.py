@@ -233,6 +233,10 @@ class _Builder:
             start = 0
             while start < end and (blocks[start].rows or self._header_line(lines[start])):
                 start += 1
+            if sum(self._header_line(line) for line in lines[start:end]):  # reads them all
+                # Fields further down (a site's name line above the box): the whole head
+                # up to the first paragraph is the header.
+                start = end
             quoted = _quoted_title(blocks[start : start + 3])
             if quoted:
                 self.title, self.title_from = quoted, "text"
@@ -438,15 +442,20 @@ class _Builder:
         return Document(meta=meta, passages=renumbered, content_hash=content_hash, record=record)
 
 
-_QUOTED_TITLE = re.compile(r"《([^《》]{6,80}(?:报告|年报))》")
+_QUOTED_TITLE = re.compile(
+    r"《([^《》]{6,80}(?:报告|年报))》|(?:现公布|现发布|现予公布|特发布|现将)([^《》，,。；]{6,80}?(?:报告|年报))"
+)
+_ALIAS = re.compile(r"[（(]以下简称[^）)]*[）)]")
 
 
 def _quoted_title(blocks: list[Block]) -> str:
-    """A report's title as its opening sentence names it (`现发布《…年度报告》`)."""
+    """A report's title as its opening sentence names it (`现发布《…年度报告》`, `现公布
+    XX市2022年政府信息公开工作年度报告。`), less an alias in brackets (以下简称…)."""
     for block in blocks:
-        for match in _QUOTED_TITLE.finditer(block.text):
-            if title_score(match.group(1)) >= TITLE_THRESHOLD:
-                return match.group(1)
+        for match in _QUOTED_TITLE.finditer(_ALIAS.sub("", block.text)):
+            title = match.group(1) or match.group(2)
+            if title_score(title) >= TITLE_THRESHOLD:
+                return title
     return ""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from retrieval.furniture import is_furniture
 from retrieval.metadata import is_doc_number, parse_fields
+from retrieval.normalize import to_simplified
 
 # A score from which a line reads as a report's title.
 TITLE_THRESHOLD = 4.0
@@ -48,7 +49,7 @@ class Candidate:
 
 def title_score(text: str) -> float:
     """How much a line reads like the title of a report of this kind (0 when it cannot be)."""
-    compact = "".join(text.split())
+    compact = to_simplified("".join(text.split()))
     if not 6 <= len(compact) <= 90 or _NOT_TITLE.search(compact) or _LEADING.match(compact):
         return 0.0
     if is_furniture(text) or parse_fields(text) or is_doc_number(text):
