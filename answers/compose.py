@@ -9,19 +9,20 @@ from dataclasses import dataclass
 
 from answers.cells import cell_sentence, choose_cell
 from answers.concepts import Concept, adjacent_pairs, read_concepts
-from answers.figure_fit import best_figure, with_qualifier
+from answers.figure_fit import best_figure, plain_number, with_qualifier
 from answers.intent import Intent, read_intent
 from answers.model import Answer, Citation, ShortAnswer
 from answers.routing import Router
 from answers.scope import asked_years, place_note, small_talk, unknown_places, year_note
 from answers.sentences import Span, candidate_spans
+from answers.spelling import Speller, numerals_as_digits
 from retrieval.facts import sentence_of
 from retrieval.index import Hit, Index
 from retrieval.model import Fact
 from retrieval.normalize import normalize
 from retrieval.structure import METADATA_SECTION
 from retrieval.tables import is_total
-from retrieval.tokenize import JiebaTokenizer
+from retrieval.tokenize import JiebaTokenizer, is_number
 
 _MAX_QUESTION_CHARS = 200
 _CANDIDATE_PASSAGES = 12
@@ -90,10 +91,11 @@ class Composer:
         for passage_facts in facts:
             for fact in passage_facts:
                 for number in _FIGURE_NUMBER.findall(normalize(fact.raw)):
-                    self.by_number.setdefault(number, []).append(fact)
+                    self.by_number.setdefault(plain_number(number), []).append(fact)
         self.router = router or Router.build([d.meta for d in index.documents], tokenizer)
         self.tokenizer = tokenizer
         self.min_confidence = min_confidence
+        self._speller: Speller | None = None  # built on the first question
 
     def understand(self, question: str) -> Question:
         """What a question asks: its terms, the kind of figure, and the concepts it names.
@@ -101,11 +103,15 @@ class Composer:
         Only the first 200 characters are read: a longer text is not a question, and
         reading all of it would let one message cost seconds.
         """
-        asked_text = question[:_MAX_QUESTION_CHARS]
+        asked_text = self._plain(question[:_MAX_QUESTION_CHARS])
         # The place a question names picks the report (routing); it says nothing about
         # which passage answers, and jieba may leave its 县 behind as a word.
         asked = self.router.without_places(normalize(asked_text))
         terms = [t for t in self.tokenizer.question_terms(asked) if t not in self.router.places]
+        # A figure the question quotes (99.8%) is looked up among the facts; as a search
+        # term it only costs coverage when the reports write it otherwise (99.80%).
+        vocabulary = self.index.vocabulary_terms()
+        terms = [t for t in terms if not is_number(t) or t in vocabulary] or terms
         intent = read_intent(normalize(asked_text))
         if not terms:
             return Question(question, asked_text, (), intent, (), ())
@@ -115,6 +121,12 @@ class Composer:
         extra = (t for c in concepts for option, _ in c.options[1:] for t in option)
         query = [*terms, *(t for t in extra if t not in terms)]
         return Question(question, asked_text, tuple(terms), intent, tuple(concepts), tuple(query))
+
+    def _plain(self, text: str) -> str:
+        """A question's numerals as digits and its homophone typos as the reports' words."""
+        if self._speller is None:
+            self._speller = Speller(self.index.vocabulary(), self.tokenizer.is_word)
+        return self._speller.correct(self.tokenizer.words(numerals_as_digits(normalize(text))))
 
     def route(self, question: Question) -> Scope:
         """The reports a question names (by place, year, 文号 or title), or None for all."""
@@ -195,7 +207,7 @@ class Composer:
         answers = tuple(self._short_answer(c) for c in picked)
         chosen = [c.figure for c in picked if c.figure is not None]
         # A figure asked about by its number (3531是什么) brings every fact written with it.
-        looked_up = [f for n in intent.numbers for f in self.by_number.get(n, ())]
+        looked_up = [f for n in intent.numbers for f in self.by_number.get(plain_number(n), ())]
         facts = tuple(dict.fromkeys([*chosen, *looked_up]))
         return Answer(
             question=question.asked,

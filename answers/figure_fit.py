@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from answers.intent import Intent
 from answers.sentences import MAX_ANSWER_CHARS, Span, sentences
 from retrieval.model import Fact
+
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+def plain_number(number: str) -> str:
+    """A number as one string however it is written: 99.80% and 99.8% are one share."""
+    if "." in number:
+        head, _, tail = number.partition(".")
+        tail = tail.rstrip("%").rstrip("0")
+        return head + ("." + tail if tail else "") + ("%" if number.endswith("%") else "")
+    return number
 
 
 def best_figure(
@@ -21,7 +33,10 @@ def best_figure(
         if fact.start < span.start or fact.end > span.end:
             continue
         fit = 0.3
-        if any(number in fact.raw for number in intent.numbers):
+        if any(
+            plain_number(n) in map(plain_number, _NUMBERS.findall(fact.raw))
+            for n in intent.numbers
+        ):
             fit += 0.6
         if fact.kind in intent.kinds:
             fit += 0.3

@@ -19,7 +19,8 @@ _NOT_PLACES = re.compile(
     r"该市|该县|该区|各县|各市|各区|各乡|外省|外市|全省|本省|我省|省市|市县|区县"
 )
 # A place's stem holds no suffix (省市县), no numeral or pronoun (两个县, 各乡镇, 我县).
-_NOT_STEM = set("省市县区镇乡村旗街道个几两各每多本该全我这那哪某其一二三四五六七八九十")
+_NOT_STEM = set("省市县区镇乡村旗街道个几各每多本该全我这那哪某其")
+_NUMERALS = set("一二两三四五六七八九十百千")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 _END = r"[啊呀吧哈！!。.~～？?\s了您你]*$"
@@ -67,7 +68,7 @@ def unknown_places(words: Sequence[str], known: Iterable[str]) -> list[str]:
         if match is None:
             continue
         stem = match.group(1)
-        if _NOT_PLACES.search(name) or set(stem) & _NOT_STEM:
+        if _NOT_PLACES.search(name) or set(stem) & _NOT_STEM or set(stem) <= _NUMERALS:
             continue
         if name in known or stem in known or any(k in name for k in known if len(k) >= 2):
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -108,6 +108,14 @@ class Index:
                 idf * freqs * (self.k1 + 1) / (freqs + self._norms[posting.rows])
             )
         return scores
+
+    def vocabulary_terms(self) -> Set[str]:
+        """The indexed terms, as a set view (no copy)."""
+        return self._postings.keys()
+
+    def vocabulary(self) -> dict[str, int]:
+        """Every indexed term with the number of passages it occurs in."""
+        return {term: len(posting.rows) for term, posting in self._postings.items()}
 
     def search(
         self, query: Sequence[str], limit: int, doc_ids: frozenset[str] | None = None

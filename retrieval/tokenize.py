@@ -142,6 +142,10 @@ class JiebaTokenizer:
             and not any(low <= start and end <= high for low, high in spans)
         ]
 
+    def is_word(self, word: str) -> bool:
+        """Whether jieba's dictionary (with the project's) knows a word."""
+        return bool(self._jieba.FREQ.get(word, 0))
+
     def is_common_word(self, word: str) -> bool:
         """Whether a word is frequent in general Chinese (出来, 后来, 没有), by jieba's counts."""
         count: int = self._jieba.FREQ.get(word, 0)
