@@ -21,6 +21,13 @@ def plain_number(number: str) -> str:
     return number
 
 
+def counts(fact: Fact, noun: str) -> bool:
+    """Whether a figure counts the noun a question names: its label or the words right
+    after it (146人 of 抓获犯罪嫌疑人146人, 3531件群众诉求) name it."""
+    after = fact.passage.text[fact.end : fact.end + len(noun) + 2]
+    return noun[-2:] in fact.label or noun[-2:] in after
+
+
 def best_figure(
     facts: Sequence[Fact], span: Span, intent: Intent, label_fit: Callable[[Fact], float]
 ) -> tuple[Fact | None, float]:
@@ -49,6 +56,15 @@ def best_figure(
             fit += 0.3
         elif unit_fits is False:
             fit -= 0.8  # 多少件 is not answered by a count of 项
+        if intent.counted and fact.kind == "count" and intent.unit_fits(fact.unit) is not False:
+            # 多少个成员: a count of 成员, not of 场 or 集团 beside it in the clause. With 个,
+            # which counts anything, only the noun says what is counted.
+            if counts(fact, intent.counted):
+                fit += 0.3
+            elif intent.unit_fits(fact.unit) is None:
+                continue
+            else:
+                fit -= 0.3
         if fact.role:
             # 由3.5个工作日压缩至2个工作日: now (or no tense) is the result, 原来 the origin.
             wanted = "origin" if intent.earlier else "result"

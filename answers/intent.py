@@ -46,6 +46,12 @@ _UNITS = (
 )
 _ASKS = re.compile(r"几|多少|多大|多长|多久|多高|百分之几|第几|什么时候|何时|哪一?年|谁|哪位")
 _UNIT_AFTER = re.compile(r"(?:几|多少)(" + "|".join(_UNITS) + ")")
+# The noun counted after 多少个, 几名 (成员, 犯罪嫌疑人): what the figure must count.
+_COUNTED = re.compile(
+    r"(?:几|多少)(?:个|名|位|家|所|支|项|件|起|条|户|人)([\u4e00-\u9fff]{1,8}?)"
+    r"(?=实现|完成|开展|参加|参与|获得|受理|办理|建成|设立|配备|达到|超过|通过|进行|已经|"
+    r"[了的呢吗啊呀？?。，,！!]|$|是|有|被|在|都|还)"
+)
 _KIND_PATTERNS = (
     ("percent", re.compile(r"率|比例|百分之|占比|百分比|降幅|增幅|比上一年|同比|下降|增长|上升")),
     ("rank", re.compile(r"第几|排名|排第|排在|位列|名次")),
@@ -95,6 +101,7 @@ class Intent:
     total: bool = False
     earlier: bool = False
     change: bool = False
+    counted: str = ""  # the noun after 多少个 (成员): what a count must be of
 
     @property
     def asks_quantity(self) -> bool:
@@ -143,4 +150,5 @@ def read_intent(question: str) -> Intent:
         total=bool(_TOTAL.search(question)),
         earlier=bool(_EARLIER.search(question)),
         change=bool(_CHANGE.search(question)),
+        counted=counted.group(1) if (counted := _COUNTED.search(question)) else "",
     )

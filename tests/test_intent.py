@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from answers.engine import Engine
 from answers.intent import Intent, read_intent
 from retrieval.normalize import normalize
 
@@ -157,3 +158,21 @@ def test_unit_fits_is_none_without_a_named_unit() -> None:
 )
 def test_units_a_figure_may_be_written_in(question: str, units: tuple[str, ...]) -> None:
     assert intent(question).units() == units
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("民法典宣讲团有多少个成员", "成员"),
+        ("桐溪县扫黑除恶一共抓了多少个犯罪嫌疑人", "犯罪嫌疑人"),
+        ("多少个村实现了一肩挑", "村"),
+        ("12345热线去年收到多少诉求", ""),
+    ],
+)
+def test_the_noun_a_count_is_of(question: str, counted: str) -> None:
+    assert read_intent(question).counted == counted
+
+
+def test_a_count_of_something_else_is_not_the_answer(engine: Engine) -> None:
+    # The clause also counts 涉黑组织 and 涉恶团伙 (个): the figure is the one of 嫌疑人.
+    assert engine.ask("扫黑除恶一共抓了多少个犯罪嫌疑人").answers[0].figure == "118人"
