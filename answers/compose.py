@@ -118,7 +118,9 @@ class Composer:
         concepts = read_concepts(
             terms, self.tokenizer.topicality(asked), asked, self.index, self.tokenizer
         )
-        extra = (t for c in concepts for option, _ in c.options[1:] for t in option)
+        extra = [t for c in concepts for option, _ in c.options[1:] for t in option]
+        if intent.total:
+            extra += ["总计", "合计"]  # 一共多少: the total row or column of a table
         query = [*terms, *(t for t in extra if t not in terms)]
         return Question(question, asked_text, tuple(terms), intent, tuple(concepts), tuple(query))
 

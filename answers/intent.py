@@ -75,6 +75,7 @@ _ABOUT_DOCUMENT = re.compile(
     r"(这|该|本|此)(份|个|篇)?(报告|文件|文档|材料)|文号|索引号|发布机构|发布单位|发文单位|发文机关"
     r"|成文日期|发布日期|哪天发布"
 )
+_HOW_MANY_OF = re.compile(r"多少(?!钱|时间|年|天|次数)[\u4e00-\u9fff]{2}")
 _TOTAL = re.compile(r"一共|总共|合计|总计|共计|总数|总量|加起来|累计|全部")
 _EARLIER = re.compile(r"原来|原先|以前|之前|过去|改革前")
 _CHANGE = re.compile(r"增减|增长|增加|减少|下降|上升|变化|多了|少了|幅度|同比|环比")
@@ -138,7 +139,8 @@ def read_intent(question: str) -> Intent:
         kinds -= {"percent"}
     numbers = tuple(_NUMBER.findall(question))
     wants = bool(_ASKS.search(question) or kinds & {"percent", "rank", "date"} or numbers)
-    if wants and not kinds and unit:
+    if wants and not kinds and (unit or _HOW_MANY_OF.search(question)):
+        # 多少件, and 多少政府信息公开申请: a count of the noun named.
         kinds = frozenset({"count"})
     return Intent(
         wants_figure=wants,
