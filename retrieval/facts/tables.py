@@ -10,6 +10,8 @@ from retrieval.facts.scan import Zone, mask_zones, scan_figures
 from retrieval.facts.vocabulary import UNIT_KINDS
 from retrieval.model import Fact, Passage
 
+_LONGEST_FIRST = sorted((m for m in MAGNITUDES if m), key=len, reverse=True)
+
 
 def table_rows(passage: Passage) -> tuple[tuple[str, ...], ...]:
     """Return the rows of a table passage, from `rows` or from `a | b | c` lines."""
@@ -60,19 +62,29 @@ def _cell_facts(
     passage: Passage, cell: str, offset: int, row_label: str, column_header: str
 ) -> list[Fact]:
     """Return the figures of one table cell."""
-    facts = []
     header_unit = HEADER_UNIT.search(column_header) or HEADER_UNIT.search(row_label)
+    unit = (header_unit.group("mag") or "") + header_unit.group("unit") if header_unit else ""
+    label = " ".join(part for part in (row_label.strip(), column_header) if part)
+    qualifier = column_header if YEAR.search(column_header) else ""
+    return _figures_of(passage, cell, offset, label, qualifier, unit)
+
+
+def _figures_of(
+    passage: Passage, cell: str, offset: int, label: str, qualifier: str, header_unit: str
+) -> list[Fact]:
+    """The figures of a cell's text standing at `offset` of the passage; a bare number takes
+    the unit its header gives (`金额（万元）`: 万 scales the value, 元 is the unit)."""
+    facts = []
     for figure in scan_figures(cell, mask_zones(cell)):
-        value, unit = figure.value, figure.unit
-        kind = figure.kind
+        value, unit, kind = figure.value, figure.unit, figure.kind
         if header_unit and not unit and value is not None:
-            # `金额（万元）` puts the unit and magnitude in the header.
-            unit = header_unit.group("unit")
             number = re.match(NUM, figure.raw)
-            scale = MAGNITUDES.get(header_unit.group("mag") or "", 1)
-            value = parse_decimal(number.group(), scale) if number else value
+            magnitude = next((m for m in MAGNITUDES if m and header_unit.startswith(m)), "")
+            unit = header_unit[len(magnitude) :]
+            value = (
+                parse_decimal(number.group(), MAGNITUDES.get(magnitude, 1)) if number else value
+            )
             kind = UNIT_KINDS.get(unit, "count")
-        label = " ".join(part for part in (row_label.strip(), column_header) if part)
         facts.append(
             Fact(
                 raw=figure.raw,
@@ -83,7 +95,7 @@ def _cell_facts(
                 passage=passage,
                 start=offset + figure.start,
                 end=offset + figure.end,
-                qualifier=column_header if YEAR.search(column_header) else "",
+                qualifier=qualifier,
                 approximate=figure.approximate,
             )
         )
@@ -106,33 +118,13 @@ def cell_facts(passage: Passage) -> tuple[Fact, ...]:
     """One fact per figure of a table row's cells: labelled by the row's header path,
     qualified by the column's, in the unit the cell or its headers give."""
     label = " ".join(passage.row_path)
-    facts = []
-    for cell in passage.cells:
-        column = " ".join(cell.column)
-        for figure in scan_figures(cell.text, mask_zones(cell.text)):
-            value, unit, kind = figure.value, figure.unit, figure.kind
-            if cell.unit and not unit and value is not None:
-                number = re.match(NUM, figure.raw)
-                magnitude = next((m for m in MAGNITUDES if cell.unit.startswith(m)), "")
-                unit = cell.unit[len(magnitude) :] if magnitude else cell.unit
-                scale = MAGNITUDES.get(magnitude, 1)
-                value = parse_decimal(number.group(), scale) if number else value
-                kind = UNIT_KINDS.get(unit, "count")
-            facts.append(
-                Fact(
-                    raw=figure.raw,
-                    value=value,
-                    unit=unit,
-                    label=label,
-                    kind=kind,
-                    passage=passage,
-                    start=cell.start + figure.start,
-                    end=cell.start + figure.end,
-                    qualifier=column,
-                    approximate=figure.approximate,
-                )
-            )
-    return tuple(facts)
+    return tuple(
+        fact
+        for cell in passage.cells
+        for fact in _figures_of(
+            passage, cell.text, cell.start, label, " ".join(cell.column), cell.unit
+        )
+    )
 
 
 def cell_zones(passage: Passage) -> list[Zone]:

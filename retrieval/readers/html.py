@@ -80,10 +80,7 @@ def _header_lines(page: str) -> list[str]:
     Government sites print them in a box above the article, which an extractor drops as
     page furniture; the structure step needs them for the citation.
     """
-    try:
-        tree = etree.HTML(page)
-    except (ValueError, etree.LxmlError):
-        return []
+    tree = _tree(page)
     if tree is None:
         return []
     lines: list[str] = []
@@ -98,16 +95,21 @@ def _header_lines(page: str) -> list[str]:
     return lines
 
 
+def _tree(page: str) -> etree._Element | None:
+    """The page parsed leniently, as browsers do, or None when lxml cannot read it."""
+    try:
+        return etree.HTML(page)
+    except (ValueError, etree.LxmlError):
+        return None
+
+
 def _page_tables(page: str) -> list[tuple[tuple[str, ...], ...]]:
     """The page's data tables as grids, a merged cell repeated over every place it spans.
 
     trafilatura keeps a table's cells but not its rowspan and colspan, without which the
     national tables' headers no longer line up with their data.
     """
-    try:
-        tree = etree.HTML(page)
-    except (ValueError, etree.LxmlError):
-        return []
+    tree = _tree(page)
     if tree is None:
         return []
     grids = []
@@ -221,10 +223,7 @@ def _title_hints(page: str, root: etree._Element) -> tuple[str, ...]:
     """What the page says its title is, most trusted first: the portal's ArticleTitle-style
     meta tags, the article's h1 and h2, then the <title> (which carries the site's name)."""
     hints: list[str] = []
-    try:
-        tree = etree.HTML(page)
-    except (ValueError, etree.LxmlError):
-        tree = None
+    tree = _tree(page)
     if tree is not None:
         for meta in tree.iter("meta"):
             name = (meta.get("name") or meta.get("property") or "").lower()
@@ -244,10 +243,7 @@ def _title_hints(page: str, root: etree._Element) -> tuple[str, ...]:
 
 def _is_menu(blocks: list[Block], page: str) -> bool:
     """Tell whether most of the extracted text is the page's link labels (a bare menu)."""
-    try:
-        tree = etree.HTML(page)
-    except (ValueError, etree.LxmlError):
-        return False
+    tree = _tree(page)
     if tree is None:
         return False
     labels = {"".join("".join(link.itertext()).split()) for link in tree.iter("a")}
