@@ -162,7 +162,10 @@ class Composer:
         talk = small_talk(question.text)
         if talk:
             return Answer(question=question.asked, found=False, answers=(), reason=talk)
-        words = self.tokenizer.words(question.text) if scope is None else []
+        # A place the reports do not cover, named where no loaded place is (a year alone may
+        # have routed the question to a report of another place).
+        named = any(place in question.text for place in self.router.places)
+        words = [] if named else self.tokenizer.words(question.text)
         places = unknown_places(words, self.router.places)
         if places:
             note = place_note(places)

@@ -110,6 +110,11 @@ def place_names(text: str) -> set[str]:
     while (unit := _UNIT.match(text, position)) is not None:
         names |= {unit.group(1) + unit.group(2), unit.group(1)}
         position = unit.end()
+        # 黄浦区人民政府打浦桥街道办事处: the government's name between two units.
+        for between in ("人民政府", "政府"):
+            if text.startswith(between, position) and _UNIT.match(text, position + len(between)):
+                position += len(between)
+                break
     return names
 
 

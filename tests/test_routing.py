@@ -121,3 +121,10 @@ def test_without_places_blanks_places_and_doc_numbers(tokenizer: JiebaTokenizer)
     router = Router.build([QINGLIU, TONGXI], tokenizer)
     blanked = router.without_places("桐政[2021]5号里桐溪县的诉求有多少")
     assert ("桐溪" in blanked, "5号" in blanked, "诉求" in blanked) == (False, False, True)
+
+
+def test_places_read_past_the_government_between_two_units() -> None:
+    from answers.routing import place_names
+
+    names = place_names("2023年上海市黄浦区人民政府打浦桥街道办事处政府信息公开工作年度报告")
+    assert {"上海市", "黄浦区", "打浦桥街道", "打浦桥"} <= names

@@ -64,3 +64,14 @@ def test_unknown_places(words: list[str], expected: list[str]) -> None:
 def test_numbers_written_two_ways_are_one() -> None:
     assert plain_number("99.80%") == plain_number("99.8%") == "99.8%"
     assert plain_number("3531") == "3531"
+
+
+def test_a_place_the_reports_do_not_cover_is_said_so_when_a_year_routed_elsewhere(
+    engine: Engine,
+) -> None:
+    answer = engine.ask("三明市2020年12345热线受理了多少诉求")
+    assert (answer.found, answer.reason, answer.note) == (
+        False,
+        "place",
+        "已加载的报告里没有三明市的报告。",
+    )
