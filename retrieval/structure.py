@@ -14,36 +14,24 @@ import hashlib
 import re
 
 from retrieval.furniture import is_furniture
+from retrieval.header import NUMERALS, PART, SUBSECTION, HeaderReader, clean
 from retrieval.layout import split_run_on
 from retrieval.metadata import (
-    box_fields,
     day_of,
-    is_doc_number,
-    is_none,
     named,
     organization_of,
-    parse_fields,
     report_kind,
 )
 from retrieval.model import Block, Document, DocumentMeta, Passage, RawDocument
 from retrieval.table_rows import group_text_tables, row_passages
 from retrieval.tables import join_continued, unit_note
-from retrieval.title import TITLE_THRESHOLD, best_hint, choose_title, title_score
 
-_NUMERALS = "一二三四五六七八九十"
-# `省人民政府：`, `各乡镇人民政府，县政府各部门：` — to whom a report is addressed.
-_ADDRESSEE = re.compile(r"^[\u4e00-\u9fff、，,（）() ]{2,60}[：:]$")
 # The closing block of a printed document: who gets copies, who printed it and when.
 _RECORD = re.compile(r"^(?:抄送|抄报|分送|发送)[:：]|印发$")
 _GLUED_RECORD = re.compile(
     r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*((?:抄送|抄报)[:：].*)$"
 )
 _NOTES = re.compile(r"^[（(]\s*此件[^）)]*[）)]$")
-# How far into a document its header (title, 文号, metadata box) may reach.
-_HEADER_BLOCKS = 40
-_BODY_CHARS = 40
-_PART = re.compile(rf"^([{_NUMERALS}]{{1,3}})?\s*[、.．]\s*(\S.*)$")
-_SUBSECTION = re.compile(rf"^[（(]\s*([{_NUMERALS}]{{1,3}})\s*[）)]\s*(.*)$")
 # `1.` `2、` open subsections in parts that have no （一） level (not 1.5, not 2020年).
 _ARABIC_SUBSECTION = re.compile(r"^(\d{1,2})\s*[.．、](?!\d)\s*(\S.*)$")
 _DATE_LINE = re.compile(
@@ -80,22 +68,16 @@ SIGNATURE_SECTION = "落款"
 _CAPTION = re.compile(r"^(附)?表\s*[0-9一二三四五六七八九十]+")
 
 
-def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u3000", " ")).strip()
-
-
 def _heading(text: str) -> str:
     """A heading as shown in citations: half-width punctuation made full-width."""
-    return _clean(text).translate(_ASCII_TO_FULL).rstrip("。.")
+    return clean(text).translate(_ASCII_TO_FULL).rstrip("。.")
 
 
 def _numeral(index: int) -> str:
     if index <= 10:
-        return _NUMERALS[index - 1]
+        return NUMERALS[index - 1]
     tens, ones = divmod(index, 10)
-    return (
-        ("" if tens == 1 else _NUMERALS[tens - 1]) + "十" + (_NUMERALS[ones - 1] if ones else "")
-    )
+    return ("" if tens == 1 else NUMERALS[tens - 1]) + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
 def _numeral_value(numeral: str) -> int:
@@ -103,24 +85,14 @@ def _numeral_value(numeral: str) -> int:
         return 10
     if "十" in numeral:
         tens, _, ones = numeral.partition("十")
-        return (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (
-            _NUMERALS.index(ones) + 1 if ones else 0
+        return (NUMERALS.index(tens) + 1 if tens else 1) * 10 + (
+            NUMERALS.index(ones) + 1 if ones else 0
         )
-    return _NUMERALS.index(numeral) + 1
+    return NUMERALS.index(numeral) + 1
 
 
 def _is_short_heading(text: str) -> bool:
     return len(text) <= _HEADING_MAX and not _SENTENCE_END.search(text)
-
-
-def _body_like(block: Block) -> bool:
-    """A block that can only be the report itself: a table, a heading or a paragraph."""
-    text = _clean(block.text)
-    if block.rows:
-        return not box_fields(block.rows)  # a metadata box laid out as a table is header
-    if _PART.match(text) or _SUBSECTION.match(text):
-        return True
-    return len(text) > _BODY_CHARS and bool(re.search(r"[。！？；，]", text))
 
 
 def _clean_offsets(
@@ -134,15 +106,12 @@ def _clean_offsets(
     return tuple(moved)
 
 
-class _Builder:
+class _Builder(HeaderReader):
     """Walks the blocks once, keeping the current part and subsection."""
 
     def __init__(self, raw: RawDocument, doc_id: str) -> None:
-        self.raw = raw
+        super().__init__(raw)
         self.doc_id = doc_id
-        self.fields: dict[str, str] = {}
-        self.title = ""
-        self.title_from = "text"
         self.passages: list[Passage] = []
         self.part = ""
         self.subsection = ""
@@ -153,7 +122,6 @@ class _Builder:
         self.signature_page: int | None = None
         self.record: list[str] = []
         self.notes: list[str] = []
-        self.pending = ""  # a field whose value is on the next line
 
     def add(self, text: str, block: Block) -> None:
         path = tuple(p for p in (self.part, self.subsection) if p)
@@ -169,106 +137,11 @@ class _Builder:
             )
         )
 
-    def read_fields(self, text: str) -> bool:
-        """Keep the fields of a header line (the first value of each wins); False if none."""
-        fields = parse_fields(text)
-        if not fields:
-            if self.pending and len(text) <= 60 and not _PART.match(text):
-                # The value cell of a box whose name cell came alone (`发文字号：` | `…`).
-                field, self.pending = self.pending, ""
-                if not is_none(text):
-                    self.fields.setdefault(field, text)
-                return True
-            return False
-        self.pending = ""
-        for field, value in fields:
-            if field == "other":
-                continue
-            if not value and len(fields) == 1:
-                self.pending = field  # its value is on the next line
-            elif is_none(value):
-                self.fields.setdefault(field, "")
-            else:
-                self.fields.setdefault(field, value)
-        return True
-
-    def _header_line(self, text: str) -> bool:
-        """Read a line that belongs to a header (fields, 文号, addressee, furniture)."""
-        if self.read_fields(text):
-            return True
-        if is_doc_number(text):
-            self.fields.setdefault("doc_number", text)
-            return True
-        if _ADDRESSEE.match(text) and not _PART.match(text):
-            self.fields.setdefault("addressee", text.rstrip("：:"))
-            return True
-        return is_furniture(text)
-
-    def header(self, blocks: list[Block]) -> int:
-        """Read the metadata box, title, 文号 and addressee; return where the body starts.
-
-        The header reaches to the first paragraph, table or numbered heading. Its lines
-        before the title that are not metadata are the page's furniture; after the title,
-        fields, the 文号, the addressee and the title printed again are read, and the first
-        other line opens the body.
-        """
-        end = next(
-            (i for i, b in enumerate(blocks[:_HEADER_BLOCKS]) if _body_like(b)),
-            min(len(blocks), _HEADER_BLOCKS),
-        )
-        for block in blocks[:end]:
-            for field, value in box_fields(block.rows) if block.rows else ():
-                if field != "other":
-                    self.fields.setdefault(field, "" if is_none(value) else value)
-        lines = ["" if b.rows else _clean(b.text) for b in blocks[:end]]
-        headerish = [bool(parse_fields(t)) or is_doc_number(t) or is_furniture(t) for t in lines]
-        choosable = ["" if h else t for t, h in zip(lines, headerish, strict=True)]
-        for text in lines:
-            title_field = next((v for f, v in parse_fields(text) if f == "title"), "")
-            if title_field:
-                self.fields.setdefault("title", title_field)
-        hints = [*self.raw.title_hints, self.fields.get("title", "")]
-        chosen = choose_title(choosable, [b.emphasized for b in blocks[:end]], hints)
-        if chosen is None:
-            start = 0
-            while start < end and (blocks[start].rows or self._header_line(lines[start])):
-                start += 1
-            if sum(self._header_line(line) for line in lines[start:end]):  # reads them all
-                # Fields further down (a site's name line above the box): the whole head
-                # up to the first paragraph is the header.
-                start = end
-            quoted = _quoted_title(blocks[start : start + 3])
-            if quoted:
-                self.title, self.title_from = quoted, "text"
-                return start
-            hint = best_hint(hints)
-            self.title, self.title_from = (hint, "file") if hint else ("", "name")
-            return start
-        self.title = chosen.text
-        for text in lines[: chosen.first]:
-            if not self.read_fields(text) and is_doc_number(text):
-                self.fields.setdefault("doc_number", text)
-        self.pending = ""  # a name cell right above the title has no value
-        start = chosen.last + 1
-        squeezed = "".join(self.title.split())
-        while start < len(blocks) and (not blocks[start].rows or start < end):
-            if blocks[start].rows:
-                start += 1  # a metadata box below the title, already read
-                continue
-            text = _clean(blocks[start].text)
-            if "".join(text.split()) in squeezed and len(text) >= 4:
-                start += 1  # the title printed again, or one of its lines
-            elif self._header_line(text):
-                start += 1
-            else:
-                break
-        return start
-
     def body(self, blocks: list[Block]) -> None:
         caption = ""
         squeezed_title = "".join(self.title.split())
         for block in join_continued(group_text_tables(blocks)):
-            text = _clean(block.text)
+            text = clean(block.text)
             if not text and not block.rows:
                 continue
             if text.startswith(_LEFTOVERS):
@@ -304,7 +177,7 @@ class _Builder:
                 continue
             if self._part_heading(text) or self._closing(text, block):
                 continue
-            sub = _SUBSECTION.match(text)
+            sub = SUBSECTION.match(text)
             if sub:
                 self.numeral_subsections = True
                 self._subsection(f"（{sub.group(1)}）", sub.group(2), block)
@@ -336,7 +209,7 @@ class _Builder:
         self.add("\n".join(filter(None, (caption, text))), Block(text, block.page, rows))
 
     def _part_heading(self, text: str) -> bool:
-        match = _PART.match(text)
+        match = PART.match(text)
         if match and _is_short_heading(text):
             numeral = match.group(1)
             # Restore lost numerals (`、坚持严格规范…`) from the order of the parts.
@@ -346,7 +219,7 @@ class _Builder:
             _is_short_heading(text)
             and len(text) <= 16
             and not _DATE_LINE.match(text)
-            and not _SUBSECTION.match(text)
+            and not SUBSECTION.match(text)
             and not _ARABIC_SUBSECTION.match(text)
         ):
             # An unnumbered short line (`2021年工作思路`) opens a chapter of its own.
@@ -361,7 +234,7 @@ class _Builder:
 
     def _furniture(self, text: str, squeezed_title: str) -> bool:
         """Page furniture, a stray metadata line or the title repeated, inside the body."""
-        if _PART.match(text) or _SUBSECTION.match(text):
+        if PART.match(text) or SUBSECTION.match(text):
             return False
         if len(text) <= 60 and is_furniture(text):
             return True
@@ -399,7 +272,7 @@ class _Builder:
         # Subsections written inline each open their own paragraph, so an unmarked
         # paragraph after them closes the part (the shortcomings paragraph).
         self.inline_subsection = True
-        self.add(_clean(block.text), block)
+        self.add(clean(block.text), block)
 
     def finish(self, content_hash: str) -> Document:
         if self.signature:
@@ -440,23 +313,6 @@ class _Builder:
         renumbered = tuple(dataclasses.replace(p, paragraph=i) for i, p in enumerate(passages))
         record = (*self.notes, *self.record)
         return Document(meta=meta, passages=renumbered, content_hash=content_hash, record=record)
-
-
-_QUOTED_TITLE = re.compile(
-    r"《([^《》]{6,80}(?:报告|年报))》|(?:现公布|现发布|现予公布|特发布|现将)([^《》，,。；]{6,80}?(?:报告|年报))"
-)
-_ALIAS = re.compile(r"[（(]以下简称[^）)]*[）)]")
-
-
-def _quoted_title(blocks: list[Block]) -> str:
-    """A report's title as its opening sentence names it (`现发布《…年度报告》`, `现公布
-    XX市2022年政府信息公开工作年度报告。`), less an alias in brackets (以下简称…)."""
-    for block in blocks:
-        for match in _QUOTED_TITLE.finditer(_ALIAS.sub("", block.text)):
-            title = match.group(1) or match.group(2)
-            if title_score(title) >= TITLE_THRESHOLD:
-                return title
-    return ""
 
 
 def _metadata_passage(meta: DocumentMeta) -> Passage:
