@@ -203,8 +203,8 @@ class Composer:
             )
         picks = list(choices)
         ambiguous = False
-        if scope is None and len(self.index.documents) > 1:
-            picks, ambiguous = self._spread_over_documents(picks)
+        if (scope is None or len(scope) > 1) and len(self.index.documents) > 1:
+            picks, ambiguous = self._spread_over_documents(picks, named=scope is not None)
         if not ambiguous:
             # Runners-up are shown only when they too cover the question, not as filler.
             picks = [picks[0], *(c for c in picks[1:] if c.coverage >= self.min_confidence)]
@@ -386,15 +386,20 @@ class Composer:
         score = 0.4 * hit.score / top_score + 0.4 * passage_cover + 0.6 * value
         return Choice(hit, span, figure, (passage_cover + noun_cover) / 2, score, cell=True)
 
-    def _spread_over_documents(self, choices: list[Choice]) -> tuple[list[Choice], bool]:
+    def _spread_over_documents(
+        self, choices: list[Choice], named: bool = False
+    ) -> tuple[list[Choice], bool]:
+        """The best answer of each report when several fit alike — or, when the question
+        names several reports (清流和桐溪…分别), of each report it names."""
         best_by_doc: dict[str, Choice] = {}
         for choice in choices:
             best_by_doc.setdefault(choice.hit.passage.doc_id, choice)
         leaders = sorted(best_by_doc.values(), key=lambda c: -c.score)
+        ratio = 0.0 if named else _AMBIGUITY_RATIO
         close = [
             c
             for c in leaders
-            if c.score >= _AMBIGUITY_RATIO * leaders[0].score and c.coverage >= self.min_confidence
+            if c.score >= ratio * leaders[0].score and c.coverage >= self.min_confidence
         ]
         if len(close) < 2:
             return choices, False

@@ -95,7 +95,11 @@ class Router:
         if best == 0:
             return None
         chosen = frozenset(d for d, s in scores.items() if s == best)
-        return None if len(chosen) == len(self.keys) else chosen
+        # Every report named by its place (清流和桐溪…) is a choice; every report matched by
+        # a shared word is none.
+        if len(chosen) == len(self.keys) and not any(named.values()):
+            return None
+        return chosen
 
 
 def place_names(text: str) -> set[str]:

@@ -520,3 +520,11 @@ def test_the_same_bytes_again_name_the_file_that_holds_them(engine: Engine, docs
     actual = (first.saved_as, second.saved_as, sorted(_listing(docs)))
     renamed = "qingliu-2020-fazhi-report-2.txt"
     assert actual == (renamed, renamed, [renamed, QINGLIU])
+
+
+def test_a_comparison_of_two_named_reports_answers_from_each(engine: Engine, docs: Path) -> None:
+    (docs / NINGHUA).write_text(NINGHUA_REPORT, encoding="utf-8")
+    engine.reload()
+    answer = engine.ask("清流和宁化的人民调解成功率分别是多少")
+    titles = {a.citation.document.title for a in answer.answers}
+    assert (answer.ambiguous, titles) == (True, {NINGHUA_TITLE, QINGLIU_TITLE})

@@ -64,12 +64,16 @@ def test_question_naming_a_report_routes_to_it(
         "2020年群众诉求有多少件",  # every report is about 2020
         "法治政府建设情况报告的文号",  # every title says so
         "县人民政府",
-        "清流和桐溪的调解中心",  # names both
         "",
     ],
 )
 def test_question_naming_no_single_report_is_not_routed(router: Router, question: str) -> None:
     assert router.route(question) is None
+
+
+def test_a_question_naming_every_report_by_its_place_is_routed_to_each(router: Router) -> None:
+    # 清流和桐溪的…: a comparison, answered by the best of each named report.
+    assert router.route("清流和桐溪的调解中心") == frozenset(doc_id for doc_id, _ in router.keys)
 
 
 def test_places_hold_both_forms_of_each_county(router: Router) -> None:
