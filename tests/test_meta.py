@@ -142,3 +142,17 @@ def test_imports_package_finds_every_form(
     module = tmp_path / "module.py"
     module.write_text(source, encoding="utf-8")
     assert _imports_package(module, package) is expected
+
+
+def test_every_package_is_installed_by_pyproject() -> None:
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for package in ("retrieval", "answers", "config")
+        for init in (ROOT / package).rglob("__init__.py")
+    }
+    assert found <= listed
