@@ -74,7 +74,6 @@ from answers.telegram import (
     render_start,
     render_upload_refused,
     split_message,
-    topics_of,
 )
 from config import MissingSetting, Settings
 from retrieval.errors import DocumentError
@@ -306,8 +305,7 @@ async def _answer_question(
         markup: InlineKeyboardMarkup | None = _answer_markup(state, answer, 0, top_k)
     else:
         examples = await asyncio.to_thread(state.engine.example_questions, EXAMPLE_QUESTIONS)
-        parts = [part for info in state.engine.documents() for part in info.parts]
-        text = render_not_answered(answer, _titles(state), bool(examples), topics_of(parts))
+        text = render_not_answered(answer, _titles(state), bool(examples))
         markup = _examples_markup(state, examples)
     await _send_html(context.bot, chat_id, text, markup, reply_to)
 
@@ -471,10 +469,7 @@ async def inline_query(update: Update, context: Context) -> None:
             )
     else:
         # Say so in the list too: an empty list looks like a bot that did not answer.
-        parts = [part for info in context.bot_data.engine.documents() for part in info.parts]
-        refusal = render_refusal(
-            question, _titles(context.bot_data), has_examples=False, topics=topics_of(parts)
-        )
+        refusal = render_refusal(question, _titles(context.bot_data), has_examples=False)
         results.append(
             InlineQueryResultArticle(
                 id="not-found",

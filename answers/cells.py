@@ -52,7 +52,7 @@ def choose_cell(
             fit += 0.2  # 现在, or no year: the report's latest year
         elif years and intent.earlier and years[-1] != latest:
             fit += 0.2
-        if is_total(fact.qualifier.split(" ")[-1] if fact.qualifier else ""):
+        if is_total(_short_column(fact)):
             fit += 0.3 if intent.total or most == 0 else 0.0
         if is_change(fact) and not intent.change:
             fit -= 0.5
@@ -83,7 +83,7 @@ def cell_sentence(chosen: Fact, facts: Sequence[Fact]) -> tuple[str, int]:
         context = [f for f in others if column_years(f) and not is_change(f)]
     else:
         head = f"{label} · {column}：" if column else f"{label}："
-        totals = [f for f in others if is_total(f.qualifier.split(" ")[-1])]
+        totals = [f for f in others if is_total(_short_column(f))]
         context = totals or [f for f in others if not is_change(f)][:1]
     shown = "；".join(f"{_short_column(f)} {f.raw}" for f in context[:_CONTEXT_CELLS])
     text = f"{head}{chosen.raw}{unit}" + (f"（{shown}）" if shown else "")
@@ -91,4 +91,5 @@ def cell_sentence(chosen: Fact, facts: Sequence[Fact]) -> tuple[str, int]:
 
 
 def _short_column(fact: Fact) -> str:
+    """The last header of a cell's column (商业企业 of 法人或其他组织 商业企业)."""
     return fact.qualifier.split(" ")[-1] if fact.qualifier else ""

@@ -241,7 +241,7 @@ class Composer:
             said += choice.figure.qualifier + sentence_of(choice.figure)
         else:
             said += passage.text
-        for year in asked_years(question.text):
+        for year in question.intent.years:
             if year != report_year and year not in said:
                 return year
         return ""
@@ -310,7 +310,9 @@ class Composer:
             return cover + (joined / len(phrases) if phrases else 0.0)
 
         if hit.passage.cells:
-            return self._choose_cell(hit, concepts, intent, facts, top_score, passage_cover)
+            return self._choose_cell(
+                hit, concepts, intent, facts, top_score, passage_cover, confidence
+            )
         located = self._located(hit.index)
         starts = [start for _, start, _ in located]
         metadata = hit.passage.section_path == (METADATA_SECTION,)
@@ -359,13 +361,9 @@ class Composer:
         facts: Sequence[Fact],
         top_score: float,
         passage_cover: float,
+        confidence: float,
     ) -> Choice:
         """A table row: the cell whose column the question names, shown as a sentence."""
-        passage_terms = set(self.index.terms[hit.index])
-        nouns = [c for c in concepts if c.topical] or concepts
-        noun_cover = sum(c.idf * c.coverage(passage_terms, hit.passage.text) for c in nouns) / (
-            sum(c.idf for c in nouns) or 1.0
-        )
         idf_total = sum(c.idf for c in concepts) or 1.0
 
         def column_fit(fact: Fact) -> float:
@@ -384,7 +382,7 @@ class Composer:
         if intent.total and hit.passage.row_path and is_total(hit.passage.row_path[-1]):
             value += 0.3  # 总计是多少: the total row of the table, not a row that says 总计
         score = 0.4 * hit.score / top_score + 0.4 * passage_cover + 0.6 * value
-        return Choice(hit, span, figure, (passage_cover + noun_cover) / 2, score, cell=True)
+        return Choice(hit, span, figure, confidence, score, cell=True)
 
     def _spread_over_documents(
         self, choices: list[Choice], named: bool = False

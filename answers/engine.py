@@ -36,7 +36,6 @@ class DocumentInfo:
 
     meta: DocumentMeta
     passages: int
-    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,15 +143,8 @@ class Engine:
         return steps.judge(understood, scope, choices, top_k or self.settings.top_k)
 
     def documents(self) -> tuple[DocumentInfo, ...]:
-        """The served documents with their passage counts and part headings."""
-        return tuple(
-            DocumentInfo(
-                d.meta,
-                len(d.passages),
-                tuple(dict.fromkeys(p.section_path[0] for p in d.passages if p.section_path)),
-            )
-            for d in self.snapshot.index.documents
-        )
+        """The served documents with their passage counts."""
+        return tuple(DocumentInfo(d.meta, len(d.passages)) for d in self.snapshot.index.documents)
 
     def example_questions(self, count: int = 3) -> tuple[str, ...]:
         """Questions the served reports answer, for users who do not know what to ask."""

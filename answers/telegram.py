@@ -169,21 +169,7 @@ def _quote(question: str) -> str:
     return html.escape(_clip(question, _QUOTE_CHARS))
 
 
-_NUMBERED_PART = re.compile(r"^[一二三四五六七八九十]+、")
-_MAX_TOPICS = 8
-
-
-def topics_of(parts: Sequence[str]) -> list[str]:
-    """Short topics from part headings: `三、推进互联网+政务服务，优化营商环境` gives
-    `推进互联网+政务服务`."""
-    numbered = [p for p in parts if _NUMBERED_PART.match(p)]
-    topics = (_NUMBERED_PART.sub("", p).split("，")[0] for p in numbered)
-    return list(dict.fromkeys(topics))[:_MAX_TOPICS]
-
-
-def render_refusal(
-    question: str, titles: Sequence[str], has_examples: bool, topics: Sequence[str] = ()
-) -> str:
+def render_refusal(question: str, titles: Sequence[str], has_examples: bool) -> str:
     """Say in one line that the loaded reports do not cover `question` (and, with examples
     as buttons below, what to try instead)."""
     if not titles:
@@ -201,9 +187,7 @@ _SMALL_TALK = {
 }
 
 
-def render_not_answered(
-    answer: Answer, titles: Sequence[str], has_examples: bool, topics: Sequence[str] = ()
-) -> str:
+def render_not_answered(answer: Answer, titles: Sequence[str], has_examples: bool) -> str:
     """The reply to a question the reports do not answer: a greeting or thanks answered
     in kind, a place or year they do not cover said so, else the one-line refusal."""
     try_these = "\n可以试试下面的问题：" if has_examples else ""
@@ -211,7 +195,7 @@ def render_not_answered(
         return _SMALL_TALK[answer.reason] + try_these
     if answer.note:
         return html.escape(answer.note) + try_these
-    return render_refusal(answer.question, titles, has_examples, topics)
+    return render_refusal(answer.question, titles, has_examples)
 
 
 def render_passage(short: ShortAnswer) -> str:

@@ -10,7 +10,7 @@ import pytest
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 
-from retrieval.errors import DocumentError, EmptyDocument, UnsupportedFormat
+from retrieval.errors import CorruptDocument, DocumentError, EmptyDocument, UnsupportedFormat
 from retrieval.model import Block, RawDocument
 from retrieval.readers import SUPPORTED_SUFFIXES, read_bytes, read_document
 from tests.report_fixtures import (
@@ -314,3 +314,8 @@ def test_a_pdf_line_that_starts_with_a_decimal_continues_its_paragraph(tmp_path:
     canvas.save()
     texts = [block.text for block in read_document(path).blocks]
     assert texts == ["".join(lines)]
+
+
+def test_a_damaged_pdf_is_one_clear_error_not_a_table_reader_crash() -> None:
+    with pytest.raises(CorruptDocument, match="the PDF is damaged"):
+        read_bytes("broken.pdf", b"%PDF-1.4 garbage, no objects")

@@ -157,19 +157,17 @@ def _span(value: str | None, limit: int) -> int:
 
 def _with_spans(blocks: list[Block], grids: list[tuple[tuple[str, ...], ...]]) -> list[Block]:
     """Each table block replaced by the page's grid of the same table, when one matches."""
+    grid_cells = [{c for row in grid for c in row if c} for grid in grids]
     out = []
     for block in blocks:
-        if block.rows:
+        if block.rows and grids:
             cells = {c for row in block.rows for c in row if c}
-            best = max(
-                grids,
-                key=lambda g: len(cells & {c for row in g for c in row if c}),
-                default=None,
+            shared, best = max(
+                ((len(cells & g), i) for i, g in enumerate(grid_cells)), default=(0, 0)
             )
-            if best is not None:
-                shared = cells & {c for row in best for c in row if c}
-                if len(shared) >= 0.8 * len(cells):
-                    block = Block("\n".join(" | ".join(row) for row in best), block.page, best)
+            if shared >= 0.8 * len(cells):
+                grid = grids[best]
+                block = Block("\n".join(" | ".join(row) for row in grid), block.page, grid)
         out.append(block)
     return out
 

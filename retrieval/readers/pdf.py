@@ -12,12 +12,9 @@ from dataclasses import dataclass
 
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTChar, LTContainer, LTItem, LTPage, LTTextLine
-from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
-from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import resolve1
 from pdfminer.psexceptions import PSException
-from pdfminer.utils import decode_text
 
 from retrieval.errors import CorruptDocument, EmptyDocument, NoTextLayer, UndecodableText
 from retrieval.model import Block, RawDocument
@@ -77,7 +74,7 @@ def read_pdf(name: str, content: bytes) -> RawDocument:
     """Read a PDF's text layer into paragraph blocks, each with its 1-based page number."""
     if b"%PDF-" not in content[:1024]:
         raise CorruptDocument(f"{name}: not a PDF file (no %PDF header)")
-    tables = ruled_tables(content)
+    tables, info_title = ruled_tables(content)
     try:
         pages = [
             _page_lines(page, number, tables.get(number, []))
@@ -99,21 +96,8 @@ def read_pdf(name: str, content: bytes) -> RawDocument:
     blocks = tuple(_paragraphs(pages))
     if not blocks:
         raise EmptyDocument(f"{name}: the PDF holds no text besides page numbers")
-    return RawDocument(source=name, format="pdf", blocks=blocks, title_hints=_info_title(content))
-
-
-def _info_title(content: bytes) -> tuple[str, ...]:
-    """The title in the PDF's document information, if it has a readable one."""
-    try:
-        document = PDFDocument(PDFParser(io.BytesIO(content)))
-        info = document.info[0] if document.info else {}
-        value = resolve1(info.get("Title"))
-    except (PDFException, PSException, ValueError, KeyError, TypeError):
-        return ()
-    if isinstance(value, bytes):
-        value = decode_text(value)
-    title = " ".join(value.split()) if isinstance(value, str) else ""
-    return (title,) if title else ()
+    hints = (info_title,) if info_title else ()
+    return RawDocument(source=name, format="pdf", blocks=blocks, title_hints=hints)
 
 
 def _pages(content: bytes) -> Iterator[LTPage]:

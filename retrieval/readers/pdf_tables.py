@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pdfplumber
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from retrieval.readers._blocks import clean_cell
 
@@ -42,11 +43,13 @@ class RuledTable:
         return self.bottom <= middle_y <= self.top and self.x0 <= middle_x <= self.x1
 
 
-def ruled_tables(content: bytes) -> dict[int, list[RuledTable]]:
-    """The ruled tables of each page (1-based), in reading order; {} if none can be read."""
+def ruled_tables(content: bytes) -> tuple[dict[int, list[RuledTable]], str]:
+    """The ruled tables of each page (1-based), in reading order, and the title of the
+    document information, read in one pass; ({}, "") when neither can be read."""
     found: dict[int, list[RuledTable]] = {}
     try:
         with pdfplumber.open(io.BytesIO(content)) as pdf:
+            title = pdf.metadata.get("Title")
             for number, page in enumerate(pdf.pages, start=1):
                 tables = []
                 for table in page.find_tables():
@@ -58,11 +61,19 @@ def ruled_tables(content: bytes) -> dict[int, list[RuledTable]]:
                         )
                 if tables:
                     found[number] = sorted(tables, key=lambda t: -t.top)
-    except (PDFException, PSException, ValueError, KeyError, TypeError) as error:
+    except (
+        PdfminerException,  # how pdfplumber passes pdfminer's errors on
+        MalformedPDFException,
+        PDFException,
+        PSException,
+        ValueError,
+        KeyError,
+        TypeError,
+    ) as error:
         # The text layer is still read; only the ruled tables are lost.
         logger.warning("no ruled tables read: %s", error)
-        return {}
-    return found
+        return {}, ""
+    return found, " ".join(title.split()) if isinstance(title, str) else ""
 
 
 def _grid(table: pdfplumber.table.Table) -> Grid:
