@@ -95,7 +95,9 @@ class Composer:
         self.router = router or Router.build([d.meta for d in index.documents], tokenizer)
         self.tokenizer = tokenizer
         self.min_confidence = min_confidence
-        self._speller: Speller | None = None  # built on the first question
+        # Built with the snapshot (off the serving path on a reload), not on the first
+        # question a citizen asks.
+        self._speller = Speller(index.vocabulary(), tokenizer.is_word)
 
     def understand(self, question: str) -> Question:
         """What a question asks: its terms, the kind of figure, and the concepts it names.
@@ -126,8 +128,6 @@ class Composer:
 
     def _plain(self, text: str) -> str:
         """A question's numerals as digits and its homophone typos as the reports' words."""
-        if self._speller is None:
-            self._speller = Speller(self.index.vocabulary(), self.tokenizer.is_word)
         return self._speller.correct(self.tokenizer.words(numerals_as_digits(normalize(text))))
 
     def route(self, question: Question) -> Scope:

@@ -239,7 +239,7 @@ def test_the_passage_button_shows_the_table_aligned(table_engine: Engine) -> Non
     assert "<b>510</b>件" in shown
 
 
-def test_published_national_tables(tmp_path: Path) -> None:
+def test_published_national_tables() -> None:
     page = Path(__file__).parent / "data" / "published" / "shiqiao-2022-xxgk-report.html"
     document = build_document(read_bytes(page.name, page.read_bytes()))
     facts = {
