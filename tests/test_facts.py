@@ -407,3 +407,26 @@ def test_an_iso_date_is_a_date_fact(text: str, expected: list[tuple[str, str]]) 
 def test_the_sides_of_a_change(text: str, roles: dict[str, str]) -> None:
     facts = extract_facts(Passage("d", (), 1, text))
     assert {f.raw: f.role for f in facts if f.raw in roles} == roles
+
+
+def test_each_item_of_a_list_is_labelled_by_its_own_verb() -> None:
+    facts = extract_facts(passage("共清理文件412件，废止27件、修改16件。"))
+    assert [(f.raw, f.label) for f in facts] == [
+        ("412件", "清理文件"),
+        ("27件", "废止"),
+        ("16件", "修改"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("召开了全面依法治县委员会第三次会议", [("第三次", 3.0, "rank")]),
+        ("列入第二批试点名单", [("第二批", 2.0, "rank")]),
+        ("落实第一责任人职责", []),
+    ],
+)
+def test_ordinals_with_a_measure_word_are_figures(
+    text: str, expected: list[tuple[str, float, str]]
+) -> None:
+    assert [(f.raw, f.value, f.kind) for f in extract_facts(passage(text))] == expected

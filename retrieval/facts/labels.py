@@ -134,8 +134,14 @@ def _label_one(
     if figure.kind == "count" and (len(noun_after) >= 2 or (noun_after and not before)):
         item.label = item.base = noun_after
         return
-    if len(before) <= 2 and not CHANGE_LABEL.match(before) and after.strip():
-        item.label = item.base = before + _clean_label(after)
+    # What follows up to the next list item or figure (废止27件、修改16件: 修改 is the
+    # next figure's label, not part of this one's).
+    own_after = re.split(r"[、0-9０-９]", after, maxsplit=1)[0]
+    if len(before) <= 2 and not CHANGE_LABEL.match(before) and own_after.strip():
+        item.label = item.base = before + _clean_label(own_after)
+        return
+    if len(before) == 2 and not CHANGE_LABEL.match(before) and after[:1] == "、":
+        item.label = item.base = before  # 废止27件、: the verb before it is all it says
         return
     if CHANGE_LABEL.match(before) or (len(before) <= 2 and previous is None):
         context = _context(text, clauses, done, item, previous)

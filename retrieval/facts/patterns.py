@@ -37,11 +37,16 @@ DATE = (
 )
 DATE_SUFFIX = alternation(DATE_SUFFIXES)
 
+# Measure words after an ordinal that make it a figure (第三次会议, 第二批, 第五届).
+ORDINAL_UNITS = ("次", "届", "批", "轮", "期")
+
 FIGURE = re.compile(
     rf"(?P<span>{NUM}\s*[×xX*]\s*{NUM}\s*(?:小时|天|h)?)"
     rf"|(?P<period>(?:{DATE})\s*(?:至|到|—|－|~|～|-)\s*(?:{DATE})(?:{DATE_SUFFIX})?)"
     rf"|(?P<date>(?:{DATE})(?:{DATE_SUFFIX})?)"
     rf"|(?P<rank>第\s*(?P<rank_num>{NUM})\s*(?:位|名)?)"
+    # 第三次会议, 第二批: an ordinal with its measure word says which one.
+    rf"|(?P<ordinal>第(?P<ordinal_cn>[{CN_NUMERAL}]+)(?:{alternation(ORDINAL_UNITS)}))"
     rf"|(?<![0-9０-９.．])(?P<num>{NUM})(?:{SPACE}(?P<mag>{MAGNITUDE}))?(?P<approx1>余|多)?"
     rf"(?:{SPACE}(?P<unit>{UNITS}))?(?P<approx2>余|多)?"
     rf"|(?<![{CN_NUMERAL}])(?P<cn>[{CN_NUMERAL}]*[{CN_DIGIT}][{CN_NUMERAL}]*)(?P<cn_approx>余|多)?"
@@ -74,7 +79,8 @@ MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("name_word", re.compile(r"[“‘「][^“”\"‘’「」\n]{1,30}[”’」\"]")),
-    ("ordinal", re.compile(rf"第[{CN_NUMERAL}]+")),
+    # 第一责任人, 第一时间: an ordinal as part of a word (第三次 is left to FIGURE).
+    ("ordinal", re.compile(rf"第[{CN_NUMERAL}]+(?!{alternation(ORDINAL_UNITS)})")),
     (
         "name_word",
         re.compile(alternation(FIXED_TERMS) + r"|一([\u4e00-\u9fff])一[\u4e00-\u9fff]"),

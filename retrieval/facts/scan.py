@@ -74,6 +74,8 @@ def _figure_from_match(text: str, match: re.Match[str]) -> Figure | None:
         return Figure(raw, start, end, None, "", "date")
     if match.group("rank"):
         return Figure(raw, start, end, parse_decimal(match.group("rank_num")), "", "rank")
+    if match.group("ordinal"):
+        return Figure(raw, start, end, float(parse_chinese(match.group("ordinal_cn"))), "", "rank")
     if match.group("num"):
         return _number_figure(text, match)
     return _chinese_figure(text, match)
