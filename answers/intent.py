@@ -53,6 +53,10 @@ _COUNTED = re.compile(
     r"落实|建立|出台|制定|印发|组织|举办|召开|发布|公开|办结|审结|化解|接待|处理|提供|培训|纳入|"
     r"[了的呢吗啊呀？?。，,！!]|$|是|有|被|在|都|还)"
 )
+# The words right before 多少 / 几 name what is asked (废止了多少件, 办件量达到了多少), less
+# the verbs and particles that only link them to the question word.
+_HEAD = re.compile(r"([\u4e00-\u9fff]{2,})(?:多少|几|百分之几|第几)")
+_LINKS = re.compile(r"(?:一共|总共|共计|共|累计|大概|大约|到底|达到|达|为|是|有|要|需要|了|过)+$")
 _KIND_PATTERNS = (
     ("percent", re.compile(r"率|比例|百分之|占比|百分比|降幅|增幅|比上一年|同比|下降|增长|上升")),
     ("rank", re.compile(r"第几|排名|排第|排在|位列|名次")),
@@ -104,6 +108,7 @@ class Intent:
     earlier: bool = False
     change: bool = False
     counted: str = ""  # the noun after 多少个 (成员): what a count must be of
+    head: str = ""  # the two characters before 多少 that name what is asked (废止, 件量)
 
     @property
     def asks_quantity(self) -> bool:
@@ -154,4 +159,14 @@ def read_intent(question: str) -> Intent:
         earlier=bool(_EARLIER.search(question)),
         change=bool(_CHANGE.search(question)),
         counted=counted.group(1) if (counted := _COUNTED.search(question)) else "",
+        head=_asked_head(question),
     )
+
+
+def _asked_head(question: str) -> str:
+    """The last two characters of the words right before the question word."""
+    match = _HEAD.search(question)
+    if match is None:
+        return ""
+    words = _LINKS.sub("", match.group(1))
+    return words[-2:] if len(words) >= 2 else ""

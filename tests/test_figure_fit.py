@@ -54,3 +54,16 @@ def test_the_answer_reaches_back_to_the_year_of_its_figure() -> None:
     clause = Span(clause_start, TEXT.index("；"), TEXT[clause_start : TEXT.index("；")])
     widened = with_qualifier(TEXT, clause, FACTS[1])
     assert widened.text.startswith("2019年、2020年")
+
+
+def test_the_verb_before_the_question_word_picks_its_figure() -> None:
+    text = "共清理文件412件，废止27件"
+    passage = Passage("doc", (), 1, text)
+    facts = tuple(
+        Fact(raw, None, "件", label, "count", passage, text.index(raw), text.index(raw) + len(raw))
+        for raw, label in (("412件", "清理文件"), ("27件", "废止"))
+    )
+    span = Span(0, len(text), text)
+    # Both labels share words with the question; the one the question ends on answers.
+    figure, _ = best_figure(facts, span, read_intent("清理文件废止了多少件"), lambda _: 0.5)
+    assert figure is not None and figure.raw == "27件"

@@ -176,3 +176,16 @@ def test_the_noun_a_count_is_of(question: str, counted: str) -> None:
 def test_a_count_of_something_else_is_not_the_answer(engine: Engine) -> None:
     # The clause also counts 涉黑组织 and 涉恶团伙 (个): the figure is the one of 嫌疑人.
     assert engine.ask("扫黑除恶一共抓了多少个犯罪嫌疑人").answers[0].figure == "118人"
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("规范性文件专项清理废止了多少件", "废止"),
+        ("实行告知承诺以后办件量达到了多少", "件量"),
+        ("扫黑除恶一共抓获了多少犯罪嫌疑人", "抓获"),
+        ("多少件", ""),
+    ],
+)
+def test_the_words_before_the_question_word_name_what_is_asked(question: str, head: str) -> None:
+    assert read_intent(question).head == head
