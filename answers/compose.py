@@ -405,6 +405,7 @@ class Composer:
 
     def _short_answer(self, choice: Choice) -> ShortAnswer:
         passage = choice.hit.passage
+        figure, figure_at = self._bold(choice)
         meta = self.index.document(passage.doc_id).meta
         return ShortAnswer(
             text=choice.span.text.rstrip(_TRAILING),
@@ -418,6 +419,20 @@ class Composer:
                 passage.paragraph,
                 passage.page_at(choice.figure.start if choice.figure else choice.span.start),
             ),
-            figure=choice.figure.raw if choice.figure else "",
-            figure_at=choice.figure.start - choice.span.start if choice.figure else -1,
+            figure=figure,
+            figure_at=figure_at,
         )
+
+    @staticmethod
+    def _bold(choice: Choice) -> tuple[str, int]:
+        """The figure to bold and where it stands in the answer's text.
+
+        A header field asked for by its name (文号：清政文〔2021〕1号) bolds its value.
+        """
+        if choice.figure is not None:
+            return choice.figure.raw, choice.figure.start - choice.span.start
+        if choice.hit.passage.section_path == (METADATA_SECTION,):
+            name, colon, value = choice.span.text.rstrip(_TRAILING).partition("：")
+            if colon and value.strip():
+                return value.strip(), len(name) + 1 + (len(value) - len(value.lstrip()))
+        return "", -1

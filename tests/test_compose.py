@@ -306,3 +306,25 @@ def test_a_quantity_the_report_does_not_give_is_refused(engine: Engine, question
 def test_an_area_is_the_answer_whatever_its_label(engine: Engine) -> None:
     answer = engine.ask("调解中心有多大")
     assert answer.answers[0].figure == "260平方米"
+
+
+def test_a_header_field_asked_by_name_bolds_its_value(engine: Engine) -> None:
+    answer = engine.ask("这份报告的文号是什么")
+    first = answer.answers[0]
+    assert first.figure == "清政文〔2021〕1号"
+    assert first.figure_span() == (3, 3 + len("清政文〔2021〕1号"))
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # Words the report lacks (县城, 专门) and words it cuts otherwise (学法用法)
+        # do not cost a paraphrase its answer.
+        ("现在县城开办企业要几天", "2个工作日"),
+        ("公务员参加网上学法考试有多少人次", "1352人次"),
+        ("县里新弄的那个调解中心有多大面积", "260平方米"),
+    ],
+)
+def test_plain_paraphrases_are_answered(engine: Engine, question: str, figure: str) -> None:
+    answer = engine.ask(question)
+    assert answer.found and answer.answers[0].figure == figure
