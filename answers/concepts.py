@@ -9,12 +9,16 @@ from itertools import pairwise
 
 from retrieval.index import Index
 from retrieval.normalize import compact
+from retrieval.thesaurus import synonyms as cilin_synonyms
 from retrieval.tokenize import JiebaTokenizer
 
 # A word's inner words all found stand for most of it; one inner word for a share.
 _ALL_INNER = 0.8
 _ONE_INNER = 0.5
 _COMMON_UNKNOWN = 0.5
+# A Cilin synonym of a word the reports lack stands for part of it: Cilin's groups are
+# wider than the domain thesaurus (团伙 with 集团 and 团体).
+_CILIN_SHARE = 0.6
 _GAP = "[^，。；、,;：:！？!?\\s]{0,3}"
 _YEAR_TERM = re.compile(r"^\d{4}年$")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
@@ -41,6 +45,9 @@ class Concept:
         """How much of the concept a text holds, from 0 to 1."""
         if self.gapped is not None and self.gapped.search(text):
             return 1.0
+        word = self.options[0][0]
+        if len(word) == 1 and len(word[0]) > 1 and word[0] in text:
+            return 1.0  # the text holds the word, cut otherwise (学法用法 → 学 + 法用法)
         return max(
             (credit for option, credit in self.options if all(t in terms for t in option)),
             default=0.0,
@@ -69,7 +76,14 @@ def read_concepts(
         known = index.has_term(term)
         inner = tuple(p for p in unique if p != term and p in term and index.has_term(p))
         options: list[tuple[tuple[str, ...], float]] = [((term,), 1.0)]
-        options += [(tuple(tokenizer(word)), 1.0) for word in tokenizer.synonyms.get(term, ())]
+        domain = tokenizer.synonyms.get(term, ())
+        options += [(tuple(tokenizer(word)), 1.0) for word in domain]
+        if not known and not domain:
+            options += [
+                ((word,), _CILIN_SHARE)
+                for word in cilin_synonyms(term)
+                if len(word) > 1 and index.has_term(word)  # 天 for 天气 is another word
+            ]
         gapped = None
         if inner:
             if len(inner) > 1 and set("".join(inner)) >= set(term):

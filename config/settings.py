@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     docs_dir: Path = BUNDLED_DOCS_DIR
     data_dir: Path = Field(default_factory=_default_data_dir)
     top_k: int = Field(default=3, ge=1, le=10)
-    min_confidence: float = Field(default=0.55, ge=0.0, le=1.0)
+    min_confidence: float = Field(default=0.33, ge=0.0, le=1.0)
     max_upload_mb: int = Field(default=20, ge=1, le=20)
 
     telegram_token: SecretStr | None = None
