@@ -204,7 +204,8 @@ class Composer:
         picks = list(choices)
         ambiguous = False
         if (scope is None or len(scope) > 1) and len(self.index.documents) > 1:
-            picks, ambiguous = self._spread_over_documents(picks, named=scope is not None)
+            named = scope is not None or intent.each  # 清流和桐溪…, 各县…: each report
+            picks, ambiguous = self._spread_over_documents(picks, named=named)
         if not ambiguous:
             # Runners-up are shown only when they too cover the question, not as filler.
             picks = [picks[0], *(c for c in picks[1:] if c.coverage >= self.min_confidence)]

@@ -51,6 +51,8 @@ def best_figure(
                 fit += 0.5  # 哪天发布: of the header's fields, the date answers
         elif fact.kind == "number" and intent.kinds & {"count", "money", "measure"}:
             fit += 0.15  # a bare number (a table cell) may be the quantity asked for
+        elif not intent.kinds and fact.kind in ("date", "period", "span"):
+            fit -= 0.3  # 诉求是多少 asks a quantity; a date or 7×24小时 is not one
         unit_fits = intent.unit_fits(fact.unit)
         if unit_fits or (unit_fits is None and units and fact.unit in units):
             fit += 0.3

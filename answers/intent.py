@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.facts.patterns import HOTLINE
+
 # Measure words and units a question may name after 几 / 多少, longest first.
 _UNITS = (
     "个工作日",
@@ -56,7 +58,8 @@ _COUNTED = re.compile(
 # The words right before 多少 / 几 name what is asked (废止了多少件, 办件量达到了多少), less
 # the verbs and particles that only link them to the question word.
 _HEAD = re.compile(r"([\u4e00-\u9fff]{2,})(?:多少|几|百分之几|第几)")
-_LINKS = re.compile(r"(?:一共|总共|共计|共|累计|大概|大约|到底|达到|达|为|是|有|要|需要|了|过)+$")
+_LINKS = re.compile(r"(?:分别|一共|总共|共计|共|累计|大概|大约|到底|达到|达|为|是|有|要|需要|了|过)+$")
+_EACH = re.compile(r"各(?:县|区|市|镇|乡|街道|地)|(?:每个|所有|几个|两个)(?:县|区|市|镇|乡|街道)")
 _KIND_PATTERNS = (
     ("percent", re.compile(r"率|比例|百分之|占比|百分比|降幅|增幅|比上一年|同比|下降|增长|上升")),
     ("rank", re.compile(r"第几|排名|排第|排在|位列|名次")),
@@ -109,6 +112,7 @@ class Intent:
     change: bool = False
     counted: str = ""  # the noun after 多少个 (成员): what a count must be of
     head: str = ""  # the two characters before 多少 that name what is asked (废止, 件量)
+    each: bool = False  # 各县的满意率: one answer from every report
 
     @property
     def asks_quantity(self) -> bool:
@@ -143,7 +147,8 @@ def read_intent(question: str) -> Intent:
     if kinds & {"rank", "date"}:
         # 好评率排第几 asks for a rank: the rate only names what is ranked.
         kinds -= {"percent"}
-    numbers = tuple(_NUMBER.findall(question))
+    # A hotline (12345热线) is named by its number; it is not a figure to look up.
+    numbers = tuple(n for n in _NUMBER.findall(question) if not HOTLINE.fullmatch(n))
     wants = bool(_ASKS.search(question) or kinds & {"percent", "rank", "date"} or numbers)
     if wants and not kinds and (unit or _HOW_MANY_OF.search(question)):
         # 多少件, and 多少政府信息公开申请: a count of the noun named.
@@ -160,6 +165,7 @@ def read_intent(question: str) -> Intent:
         change=bool(_CHANGE.search(question)),
         counted=counted.group(1) if (counted := _COUNTED.search(question)) else "",
         head=_asked_head(question),
+        each=bool(_EACH.search(question)),
     )
 
 

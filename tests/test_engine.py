@@ -528,3 +528,15 @@ def test_a_comparison_of_two_named_reports_answers_from_each(engine: Engine, doc
     answer = engine.ask("清流和宁化的人民调解成功率分别是多少")
     titles = {a.citation.document.title for a in answer.answers}
     assert (answer.ambiguous, titles) == (True, {NINGHUA_TITLE, QINGLIU_TITLE})
+
+
+@pytest.mark.parametrize("question", ["各县的人民调解成功率", "两个县的人民调解成功率各是多少"])
+def test_a_question_about_every_county_answers_from_each_report(
+    engine: Engine, docs: Path, question: str
+) -> None:
+    (docs / NINGHUA).write_text(NINGHUA_REPORT, encoding="utf-8")
+    engine.reload()
+    answer = engine.ask(question)
+    titles = [a.citation.document.title for a in answer.answers]
+    assert answer.ambiguous and sorted(titles) == sorted([NINGHUA_TITLE, QINGLIU_TITLE])
+    assert all(a.figure.endswith("%") for a in answer.answers)

@@ -67,3 +67,18 @@ def test_the_verb_before_the_question_word_picks_its_figure() -> None:
     # Both labels share words with the question; the one the question ends on answers.
     figure, _ = best_figure(facts, span, read_intent("清理文件废止了多少件"), lambda _: 0.5)
     assert figure is not None and figure.raw == "27件"
+
+
+def test_a_quantity_asked_without_a_unit_is_not_a_schedule() -> None:
+    text = "安排工作人员7×24小时受理群众诉求，共收到3531件群众诉求"
+    passage = Passage("doc", (), 1, text)
+    facts = tuple(
+        Fact(raw, None, unit, label, kind, passage, text.index(raw), text.index(raw) + len(raw))
+        for raw, unit, kind, label in (
+            ("7×24小时", "", "span", "受理群众诉求"),
+            ("3531件", "件", "count", "群众诉求"),
+        )
+    )
+    span = Span(0, len(text), text)
+    figure, _ = best_figure(facts, span, read_intent("群众诉求是多少"), lambda _: 1.0)
+    assert figure is not None and figure.raw == "3531件"

@@ -189,3 +189,8 @@ def test_a_count_of_something_else_is_not_the_answer(engine: Engine) -> None:
 )
 def test_the_words_before_the_question_word_name_what_is_asked(question: str, head: str) -> None:
     assert read_intent(question).head == head
+
+
+def test_a_hotline_number_is_not_a_figure_to_look_up() -> None:
+    assert read_intent("12345热线诉求分别是多少").numbers == ()
+    assert read_intent("3531是什么").numbers == ("3531",)
