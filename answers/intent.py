@@ -58,7 +58,9 @@ _COUNTED = re.compile(
 # The words right before 多少 / 几 name what is asked (废止了多少件, 办件量达到了多少), less
 # the verbs and particles that only link them to the question word.
 _HEAD = re.compile(r"([\u4e00-\u9fff]{2,})(?:多少|几|百分之几|第几)")
-_LINKS = re.compile(r"(?:分别|一共|总共|共计|共|累计|大概|大约|到底|达到|达|为|是|有|要|需要|了|过)+$")
+_LINKS = re.compile(
+    r"(?:分别|一共|总共|共计|共|累计|大概|大约|到底|达到|达|为|是|有|要|需要|了|过)+$"
+)
 _EACH = re.compile(r"各(?:县|区|市|镇|乡|街道|地)|(?:每个|所有|几个|两个)(?:县|区|市|镇|乡|街道)")
 _KIND_PATTERNS = (
     ("percent", re.compile(r"率|比例|百分之|占比|百分比|降幅|增幅|比上一年|同比|下降|增长|上升")),
