@@ -134,3 +134,5 @@ class Fact:
     # In a change (由3.5个工作日压缩至2个工作日): "origin" for the level before, "result"
     # for the level after; "" for a figure that is no side of a change.
     role: str = ""
+    # A target or plan (力争…达到95%以上, a 2023年工作安排 part), not a result achieved.
+    planned: bool = False

@@ -430,3 +430,38 @@ def test_ordinals_with_a_measure_word_are_figures(
     text: str, expected: list[tuple[str, float, str]]
 ) -> None:
     assert [(f.raw, f.value, f.kind) for f in extract_facts(passage(text))] == expected
+
+
+def test_a_change_from_a_dated_level_keeps_its_subject_and_year() -> None:
+    text = "全程网办率从2021年的71.3%提高到86.5%。"
+    facts = {f.raw: f for f in extract_facts(passage(text))}
+    assert (facts["71.3%"].label, facts["71.3%"].qualifier, facts["71.3%"].role) == (
+        "全程网办率",
+        "2021年",
+        "origin",
+    )
+    # The level reached is the report year's, not 2021's.
+    assert (facts["86.5%"].qualifier, facts["86.5%"].role) == ("", "result")
+    assert facts["86.5%"].label.startswith("全程网办率")
+
+
+def test_a_respectively_list_gives_each_value_its_own_subject() -> None:
+    text = "全年承办区人大代表建议和区政协委员提案分别为148件和196件。"
+    labels = [(f.raw, f.label) for f in extract_facts(passage(text))]
+    assert labels == [("148件", "承办区人大代表建议"), ("196件", "区政协委员提案")]
+
+
+@pytest.mark.parametrize(
+    ("text", "planned"),
+    [
+        ("力争矛盾纠纷调解成功率稳定在98%以上。", True),
+        ("调解成功率达到98.9%。", False),
+    ],
+)
+def test_a_target_is_marked_planned(text: str, planned: bool) -> None:
+    assert [f.planned for f in extract_facts(passage(text))] == [planned]
+
+
+def test_figures_of_a_part_on_next_years_work_are_planned() -> None:
+    ahead = Passage("doc", ("五、2023年工作安排",), 1, "全程网办率提高到95%以上。")
+    assert [f.planned for f in extract_facts(ahead)] == [True]

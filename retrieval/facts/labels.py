@@ -72,6 +72,7 @@ def _label_sentence(
         item = _Labelled(figure, clause)
         _label_one(text, clauses, done, item)
         done.append(item)
+    _pair_respectively(text, clauses, done)
     qualifiers = _qualifiers(text, clauses, done)
     return [
         Fact(
@@ -110,6 +111,11 @@ def _label_one(
     figure = item.figure
     clause_start, clause_end = clauses[item.clause]
     previous = next((d for d in reversed(done) if d.clause == item.clause), None)
+    if previous is not None and previous.figure.kind == "date" and _attributive(text, previous):
+        # 全程网办率从2021年的71.3%: the year belongs to the figure, the subject is before it.
+        previous = next(
+            (d for d in reversed(done) if d.clause == item.clause and d is not previous), None
+        )
     chunk_start = max(clause_start, previous.figure.end if previous else clause_start)
     chunk = text[chunk_start : figure.start]
     after = _after_text(text, figure.end, clause_end)
@@ -151,6 +157,27 @@ def _label_one(
     item.label = item.base = before
 
 
+def _pair_respectively(text: str, clauses: list[tuple[int, int]], done: list[_Labelled]) -> None:
+    """Give each value of a 分别 list its own subject: 代表建议和政协提案分别为148件和196件
+    labels 148件 代表建议 and 196件 政协提案."""
+    for index, (start, _) in enumerate(clauses):
+        values = [d for d in done if d.clause == index and d.figure.kind not in ("date", "period")]
+        if len(values) < 2 or len({d.label for d in values}) != 1:
+            continue
+        if text.find("分别", start, values[0].figure.start) < 0:
+            continue
+        parts = [p for p in re.split(r"和|、|及|与", values[0].label) if p]
+        if len(parts) == len(values):
+            for item, part in zip(values, parts, strict=True):
+                item.label = item.base = part
+
+
+def _attributive(text: str, date: _Labelled) -> bool:
+    """Whether a date qualifies the figure right after it (2021年的71.3%, 2021年底的)."""
+    after = text[date.figure.end : date.figure.end + 4]
+    return bool(re.match(r"(?:底|末)?的\s*[0-9０-９]", after))
+
+
 def _after_text(text: str, start: int, clause_end: int) -> str:
     """Return the text after a figure up to the end of its clause, without punctuation."""
     return text[start:clause_end].rstrip(CLAUSE_END + SENTENCE_END + " 、")
@@ -180,6 +207,8 @@ def _clean_label(chunk: str) -> str:
     """Strip fillers, time words and connectives from the ends of a label."""
     label = chunk.strip().strip(CLAUSE_END + SENTENCE_END).strip()
     label = re.sub(r"分别|由原来的|原来的", "", label)
+    # 由2021年的 / 从上年的 before the figure: the side of the change, not what it counts.
+    label = re.sub(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?|上年|去年|原先)?的?$", "", label)
     for verb in CHANGE_VERBS:
         # `环节减至“企业登记、申领发票”2个`: what follows the verb names the new state.
         position = label.find(verb)
@@ -258,6 +287,11 @@ def _qualifiers(text: str, clauses: list[tuple[int, int]], done: list[_Labelled]
             qualifiers.append("")
             continue
         group = next((g for g in reversed(groups) if g[-1].figure.end <= item.figure.start), None)
+        if group is not None and len(group) == 1 and _attributive(text, group[0]):
+            # 从2021年的71.3%提高到86.5%: 2021年 is 71.3%'s year alone.
+            following = next((d for d in done if d.figure.start >= group[0].figure.end), None)
+            if following is not item:
+                group = None
         if group is None:
             qualifiers.append("")
             continue
