@@ -30,6 +30,7 @@ _CANDIDATE_PASSAGES = 12
 _AMBIGUITY_RATIO = 0.85
 
 _CONTEXT_SHARE = 0.3
+_PLANNED_COST = 0.15
 _CACHE_SIZE = 4096
 # A clause cut from its sentence ends with the comma that joined it: not worth showing.
 _TRAILING = "，,；;、 "
@@ -352,6 +353,10 @@ class Composer:
         score = 0.4 * hit.score / top_score + 0.4 * passage_cover + 0.6 * value
         if intent.about_document and hit.passage.section_path == (METADATA_SECTION,):
             score += 0.5
+        if figure is not None and figure.planned and not intent.ahead:
+            # A target (力争…98%以上) answers a question about results only when no
+            # passage reports the result.
+            score -= _PLANNED_COST
         return Choice(hit, span, figure, confidence, score)
 
     def _choose_cell(

@@ -51,8 +51,12 @@ def best_figure(
                 fit += 0.5  # 哪天发布: of the header's fields, the date answers
         elif fact.kind == "number" and intent.kinds & {"count", "money", "measure"}:
             fit += 0.15  # a bare number (a table cell) may be the quantity asked for
-        elif not intent.kinds and fact.kind in ("date", "period", "span"):
-            fit -= 0.3  # 诉求是多少 asks a quantity; a date or 7×24小时 is not one
+        elif fact.kind in ("date", "period"):
+            if intent.kinds:
+                continue  # 学了几次: a count, never the date beside it
+            fit -= 0.3  # 诉求是多少 asks a quantity; a date is not one
+        elif not intent.kinds and fact.kind == "span":
+            fit -= 0.3  # nor is 7×24小时
         unit_fits = intent.unit_fits(fact.unit)
         if unit_fits or (unit_fits is None and units and fact.unit in units):
             fit += 0.3
@@ -67,13 +71,17 @@ def best_figure(
                 continue
             else:
                 fit -= 0.3
-        if fact.role:
+        if intent.years and fact.qualifier:
+            # 分别 lists and 从2021年的71.3% give a figure its own year: pick the year asked.
+            fit += 0.3 if any(year in fact.qualifier for year in intent.years) else -0.3
+        if fact.role and not intent.years:
             # 由3.5个工作日压缩至2个工作日: now (or no tense) is the result, 原来 the origin.
+            # A year asked decides instead (2021年的网办率: the origin, of 2021).
             wanted = "origin" if intent.earlier else "result"
             fit += 0.4 if fact.role == wanted else -0.4
-        if intent.years and fact.qualifier:
-            # 分别 lists give each figure its own year: pick the year asked about.
-            fit += 0.3 if any(year in fact.qualifier for year in intent.years) else -0.3
+        if fact.planned or intent.ahead:
+            # 力争…98%以上 is a target: the answer to 明年的目标, not to 调解成功率有多高.
+            fit += 0.3 if fact.planned == intent.ahead else -0.4
         # Among figures that fit alike, the one whose label names what is asked wins; a
         # figure whose label shares nothing with the question counts a different thing
         # (办结率100% beside 满意度) and is not shown as the answer.

@@ -62,6 +62,7 @@ _LINKS = re.compile(
     r"(?:分别|一共|总共|共计|共|累计|大概|大约|到底|达到|达|为|是|有|要|需要|了|过)+$"
 )
 _EACH = re.compile(r"各(?:县|区|市|镇|乡|街道|地)|(?:每个|所有|几个|两个)(?:县|区|市|镇|乡|街道)")
+_AHEAD = re.compile(r"明年|打算|计划|目标|力争|争取|将要|要达到|下一步|今后|规划|准备")
 _KIND_PATTERNS = (
     ("percent", re.compile(r"率|比例|百分之|占比|百分比|降幅|增幅|比上一年|同比|下降|增长|上升")),
     ("rank", re.compile(r"第几|排名|排第|排在|位列|名次")),
@@ -115,6 +116,7 @@ class Intent:
     counted: str = ""  # the noun after 多少个 (成员): what a count must be of
     head: str = ""  # the two characters before 多少 that name what is asked (废止, 件量)
     each: bool = False  # 各县的满意率: one answer from every report
+    ahead: bool = False  # 明年打算, 目标是多少: a target or plan, not a result
 
     @property
     def asks_quantity(self) -> bool:
@@ -168,6 +170,7 @@ def read_intent(question: str) -> Intent:
         counted=counted.group(1) if (counted := _COUNTED.search(question)) else "",
         head=_asked_head(question),
         each=bool(_EACH.search(question)),
+        ahead=bool(_AHEAD.search(question)),
     )
 
 

@@ -82,3 +82,43 @@ def test_a_quantity_asked_without_a_unit_is_not_a_schedule() -> None:
     span = Span(0, len(text), text)
     figure, _ = best_figure(facts, span, read_intent("群众诉求是多少"), lambda _: 1.0)
     assert figure is not None and figure.raw == "3531件"
+
+
+def _change_facts() -> tuple[tuple[Fact, ...], Span]:
+    text = "全程网办率从2021年的71.3%提高到86.5%，力争2023年达到95%"
+    passage = Passage("doc", (), 1, text)
+
+    def fact(raw: str, qualifier: str = "", role: str = "", planned: bool = False) -> Fact:
+        start = text.index(raw)
+        return Fact(
+            raw,
+            None,
+            "%",
+            "全程网办率",
+            "percent",
+            passage,
+            start,
+            start + len(raw),
+            qualifier,
+            role=role,
+            planned=planned,
+        )
+
+    facts = (
+        fact("71.3%", "2021年", "origin"),
+        fact("86.5%", role="result"),
+        fact("95%", "2023年", planned=True),
+    )
+    return facts, Span(0, len(text), text)
+
+
+def test_now_asks_the_result_a_year_its_figure_and_a_plan_the_target() -> None:
+    facts, span = _change_facts()
+    asked = {
+        "现在全程网办率是多少": "86.5%",
+        "2021年的全程网办率是多少": "71.3%",
+        "全程网办率的目标是多少": "95%",
+    }
+    for question, raw in asked.items():
+        figure, _ = best_figure(facts, span, read_intent(question), lambda _: 1.0)
+        assert figure is not None and figure.raw == raw, question
