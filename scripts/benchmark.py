@@ -463,12 +463,46 @@ def bench_queries(
         p50, p95, worst = percentiles(samples)
         _row(f"{label}, ms per question", f"p50 {p50:.1f}  p95 {p95:.1f}  max {worst:.1f}")
     _row("questions asked / answered", f"{len(asked)} / {found}")
+    _step_costs(composer, asked)
     _row("peak RSS of this process", f"{peak_rss_mb():.0f} MB")
 
     sample = list(_prefix(entries, check_passages))
     check_bm25(sample, queries)
     if profile:
         _profile(lambda: [engine.ask(q) for q in asked])
+
+
+def _step_costs(composer: Composer, asked: Sequence[str]) -> None:
+    """Mean ms per question of each step of Engine.ask, and the plain-speech steps' share.
+
+    Plain speech (homophone speller, Chinese numerals) runs inside understand; the synonym
+    lookups (Cilin) inside understand's concepts; scope (places, years, small talk) in judge.
+    """
+    totals = dict.fromkeys(("plain speech", "understand (rest)", "route", "retrieve"), 0.0)
+    totals |= dict.fromkeys(("compose", "judge"), 0.0)
+    for text in asked:
+        plain = _timed(lambda text=text: composer._plain(text))
+        started = time.perf_counter()
+        question = composer.understand(text)
+        totals["plain speech"] += plain
+        totals["understand (rest)"] += time.perf_counter() - started - plain
+        started = time.perf_counter()
+        scope = composer.route(question)
+        totals["route"] += time.perf_counter() - started
+        started = time.perf_counter()
+        hits = composer.retrieve(question, scope)
+        totals["retrieve"] += time.perf_counter() - started
+        started = time.perf_counter()
+        choices = composer.compose(question, hits)
+        totals["compose"] += time.perf_counter() - started
+        started = time.perf_counter()
+        composer.judge(question, scope, choices)
+        totals["judge"] += time.perf_counter() - started
+    count = max(len(asked), 1)
+    steps = "  ".join(f"{name} {1000 * total / count:.2f}" for name, total in totals.items())
+    _row("steps of Engine.ask, mean ms per question", steps)
+    rest = sum(totals.values()) - totals["plain speech"]
+    _row("plain speech / the other steps", f"{totals['plain speech'] / (rest or 1):.0%}")
 
 
 def _prefix(entries: Sequence[CachedDocument], passages: int) -> Iterator[CachedDocument]:
