@@ -19,7 +19,10 @@ from retrieval.model import Document
 from retrieval.readers import SUPPORTED_SUFFIXES, read_bytes
 from retrieval.structure import build_document
 
-MAX_NAME_CHARS = 120
+# File systems cap a name at 255 bytes, not characters (a Chinese character is 3 in
+# UTF-8); room is kept for the suffix and a -999 of a renamed copy.
+MAX_NAME_BYTES = 255
+_COPY_MARK_BYTES = 4
 _MB = 1024 * 1024
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
@@ -31,8 +34,15 @@ def sanitize_name(name: str) -> str:
     stem, dot, suffix = cleaned.rpartition(".")
     if not dot:
         stem, suffix = cleaned, ""
-    stem = stem[:MAX_NAME_CHARS].strip(" ._") or "document"
-    return f"{stem}.{suffix.lower()}" if suffix else stem
+    suffix = _cut_bytes(suffix.lower(), 16)
+    room = MAX_NAME_BYTES - _COPY_MARK_BYTES - (len(suffix.encode()) + 1 if suffix else 0)
+    stem = _cut_bytes(stem, room).strip(" ._") or "document"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, never inside a character."""
+    return text.encode()[:limit].decode(errors="ignore")
 
 
 def check_upload(name: str, size: int, max_bytes: int) -> str:

@@ -482,6 +482,17 @@ def test_an_upload_name_is_sanitized_into_the_folder(
     assert actual == expected
 
 
+def test_a_long_chinese_upload_name_is_cut_to_255_bytes_keeping_its_suffix(
+    engine: Engine, docs: Path
+) -> None:
+    name = "宁化县人民政府关于" * 10 + "2020年法治政府建设情况的报告.txt"  # 92 characters
+    first = engine.ingest(name, NINGHUA_REPORT.encode("utf-8"))
+    second = engine.ingest(name, NINGHUA_REPORT.replace("宁化县坚持", "宁化县始终坚持").encode("utf-8"))
+    for saved in (first.saved_as, second.saved_as):
+        assert len(saved.encode()) <= 255 and saved.endswith(".txt") and (docs / saved).exists()
+    assert second.saved_as.endswith("-2.txt")
+
+
 def test_an_upload_name_in_decomposed_unicode_is_saved_composed(
     engine: Engine, docs: Path
 ) -> None:
