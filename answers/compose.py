@@ -88,6 +88,7 @@ class Composer:
         # Plain dicts: a lost race between threads only recomputes an entry.
         self._located_cache: dict[int, list[tuple[str, int, int]]] = {}
         self._label_cache: dict[str, frozenset[str]] = {}
+        self._spans_cache: dict[tuple[int, bool], list[Span]] = {}
         self.by_number: dict[str, list[Fact]] = {}
         for passage_facts in facts:
             for fact in passage_facts:
@@ -261,6 +262,17 @@ class Composer:
             self._located_cache[row] = located
         return located
 
+    def _spans(self, row: int, figure: bool) -> list[Span]:
+        """A passage's candidate spans, cut once per passage and kind of question."""
+        key = (row, figure)
+        spans = self._spans_cache.get(key)
+        if spans is None:
+            spans = candidate_spans(self.index.passages[row].text, figure)
+            if len(self._spans_cache) >= _CACHE_SIZE:
+                self._spans_cache.clear()
+            self._spans_cache[key] = spans
+        return spans
+
     def _label_terms(self, label: str) -> frozenset[str]:
         terms = self._label_cache.get(label)
         if terms is None:
@@ -319,7 +331,19 @@ class Composer:
         starts = [start for _, start, _ in located]
         metadata = hit.passage.section_path == (METADATA_SECTION,)
         best: tuple[float, Span, Fact | None] | None = None
-        for span in candidate_spans(hit.passage.text, intent.wants_figure):
+        spans = self._spans(hit.index, intent.wants_figure)
+        by_start = sorted(facts, key=lambda f: f.start)
+        fact_starts = [f.start for f in by_start]
+        if intent.asks_quantity and facts:
+            # A span without a figure loses to one with the quantity asked for; weigh those
+            # only when no span holds a figure.
+            holding = [
+                span
+                for span in spans
+                if bisect_left(fact_starts, span.start) < bisect_left(fact_starts, span.end)
+            ]
+            spans = holding or spans
+        for span in spans:
             if metadata:
                 # A header field is asked for by its name (文号, 发布机构): the name is
                 # what the question covers, the value is the answer.
@@ -338,7 +362,10 @@ class Composer:
             )
             # A clause inherits some of its passage's subject (县公证处… 全年办理…1846件).
             cover = (1 - _CONTEXT_SHARE) * cover + _CONTEXT_SHARE * passage_cover
-            figure, fit = best_figure(facts, span, intent, label_fit)
+            inside = by_start[
+                bisect_left(fact_starts, span.start) : bisect_left(fact_starts, span.end)
+            ]
+            figure, fit = best_figure(inside, span, intent, label_fit)
             # Shorter spans win ties, the more so for a figure, answered by its clause.
             value = cover - len(span.text) / 4000
             if intent.wants_figure:

@@ -43,15 +43,21 @@ class Concept:
 
     def coverage(self, terms: set[str] | frozenset[str], text: str) -> float:
         """How much of the concept a text holds, from 0 to 1."""
+        word = self.options[0][0]  # the question's own word, credit 1
+        if len(word) == 1:
+            if word[0] in terms:
+                return 1.0
+            if len(word[0]) > 1 and word[0] in text:
+                return 1.0  # the text holds the word, cut otherwise (学法用法 → 学 + 法用法)
         if self.gapped is not None and self.gapped.search(text):
             return 1.0
-        word = self.options[0][0]
-        if len(word) == 1 and len(word[0]) > 1 and word[0] in text:
-            return 1.0  # the text holds the word, cut otherwise (学法用法 → 学 + 法用法)
-        return max(
-            (credit for option, credit in self.options if all(t in terms for t in option)),
-            default=0.0,
-        )
+        best = 0.0
+        for option, credit in self.options:
+            if credit > best and all(t in terms for t in option):
+                best = credit
+                if best >= 1.0:
+                    break
+        return best
 
 
 def read_concepts(
