@@ -164,6 +164,25 @@ class JiebaTokenizer:
             t.startswith(_NOT_IN_NOUN_PHRASE) and t != "vn" for t in tags
         )
 
+    def noun_phrases(self, text: str) -> list[tuple[int, int]]:
+        """Where `text`'s runs of nouns stand (刑事案件, 12345热线), first to last."""
+        spans: list[tuple[int, int]] = []
+        position = 0
+        run: int | None = None
+        words = [(w.word, w.flag) for w in self._tagger.cut(text)]
+        for index, (word, flag) in enumerate(words):
+            following = words[index + 1][1] if index + 1 < len(words) else ""
+            nounish = flag.startswith("n") or (word.isdigit() and following.startswith("n"))
+            if nounish and run is None:
+                run = position
+            elif not nounish and run is not None:
+                spans.append((run, position))
+                run = None
+            position += len(word)
+        if run is not None:
+            spans.append((run, position))
+        return spans
+
     def topicality(self, question: str) -> dict[str, float]:
         """For each term of a question, how much it names the topic (1 for nouns)."""
         words = [(w.word, w.flag) for w in self._tagger.cut(normalize(question).lower())]
