@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from answers.compose import Composer
 from answers.examples import example_questions
-from answers.model import Answer
+from answers.followup import FollowUp, complete
+from answers.model import Answer, AnswerRef, Citation, ShortAnswer
 from answers.routing import Router
 from config import Settings
 from retrieval.cache import DocumentCache
@@ -28,6 +30,8 @@ from retrieval.normalize import compact
 from retrieval.tokenize import JiebaTokenizer, is_number
 
 logger = logging.getLogger(__name__)
+
+_ANSWERS_CACHED = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +67,38 @@ class IngestReport:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """One consistent state: the load it came from, the index and the composer over it."""
+    """One consistent state: the load it came from, the index and the composer over it,
+    and the answers already given from it (a reload starts a new snapshot, so a new cache).
+    """
 
     load: LoadResult
     index: Index
     composer: Composer
     facts: tuple[tuple[Fact, ...], ...]
+    answers: AnswerCache = field(default_factory=lambda: AnswerCache(_ANSWERS_CACHED))
+
+
+class AnswerCache:
+    """The most recent answers by question and top_k: citizens ask the same questions
+    (the example buttons, the hotline, the 满意率) again and again."""
+
+    def __init__(self, capacity: int) -> None:
+        self._items: OrderedDict[tuple[str, int], Answer] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int]) -> Answer | None:
+        with self._lock:
+            answer = self._items.get(key)
+            if answer is not None:
+                self._items.move_to_end(key)
+            return answer
+
+    def put(self, key: tuple[str, int], answer: Answer) -> None:
+        with self._lock:
+            self._items[key] = answer
+            if len(self._items) > self._capacity:
+                self._items.popitem(last=False)
 
 
 class Engine:
@@ -134,13 +164,44 @@ class Engine:
         return Snapshot(load=load, index=index, composer=composer, facts=facts)
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
-        """Answer a question from the served snapshot, one step after the other."""
-        steps = self.snapshot.composer  # one snapshot for the whole question
+        """Answer a question from the served snapshot, one step after the other.
+
+        An answer already given from this snapshot is given again from its cache.
+        """
+        snapshot = self.snapshot  # one snapshot for the whole question
+        key = (question, top_k or self.settings.top_k)
+        cached = snapshot.answers.get(key)
+        if cached is not None:
+            return cached
+        steps = snapshot.composer
         understood = steps.understand(question)
         scope = steps.route(understood)
         hits = steps.retrieve(understood, scope)
         choices = steps.compose(understood, hits)
-        return steps.judge(understood, scope, choices, top_k or self.settings.top_k)
+        answer = steps.judge(understood, scope, choices, key[1])
+        snapshot.answers.put(key, answer)
+        return answer
+
+    def reopen(self, ref: AnswerRef) -> ShortAnswer | None:
+        """The short answer `ref` points at, from the served snapshot; None when its report
+        is no longer loaded (removed, or replaced by another version)."""
+        index = self.snapshot.index
+        found = index.passage_at(ref.doc_id, ref.paragraph, ref.row_path)
+        if found is None:
+            return None
+        meta = index.document(ref.doc_id).meta
+        citation = Citation(meta, found.section_path, found.paragraph, ref.page)
+        return ShortAnswer(ref.text, found, 0.0, citation, ref.figure, ref.figure_at)
+
+    def cached(self, question: str, top_k: int | None = None) -> Answer | None:
+        """The answer already given to `question` from the served snapshot, if any."""
+        return self.snapshot.answers.get((question, top_k or self.settings.top_k))
+
+    def follow_up(self, previous: str, message: str, year: str) -> FollowUp | None:
+        """`message` completed from the chat's last question `previous` when it only changes
+        its place, year or topic (那桐溪呢); `year` is the year of the report that answered."""
+        places = self.snapshot.composer.router.places
+        return complete(previous, message, year, places, self.tokenizer.noun_phrases)
 
     def documents(self) -> tuple[DocumentInfo, ...]:
         """The served documents with their passage counts."""

@@ -18,6 +18,20 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerRef:
+    """A short answer by where it stands, small enough to keep behind a button for long:
+    the document's id (its content digest), the passage and the clause shown."""
+
+    doc_id: str
+    paragraph: int
+    row_path: tuple[str, ...]
+    text: str
+    figure: str
+    figure_at: int
+    page: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class ShortAnswer:
     """The sentence or clause that answers, with the passage it comes from.
 
@@ -31,6 +45,19 @@ class ShortAnswer:
     citation: Citation
     figure: str = ""
     figure_at: int = -1
+
+    def ref(self) -> AnswerRef:
+        """This answer by where it stands (for a 原文 button)."""
+        passage = self.passage
+        return AnswerRef(
+            passage.doc_id,
+            passage.paragraph,
+            passage.row_path,
+            self.text,
+            self.figure,
+            self.figure_at,
+            self.citation.page,
+        )
 
     def figure_span(self) -> tuple[int, int] | None:
         """Where the bold figure stands in `text`, or None when there is none."""

@@ -50,6 +50,7 @@ class Index:
     _postings: dict[str, _Postings]
     _doc_rows: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
     _doc_freq: Counter[str] = field(default_factory=Counter)
+    _by_place: dict[tuple[str, int, tuple[str, ...]], Passage] | None = None
 
     @classmethod
     def build(
@@ -148,6 +149,14 @@ class Index:
     def has_term(self, term: str) -> bool:
         """Whether any passage holds the term."""
         return term in self._doc_freq
+
+    def passage_at(
+        self, doc_id: str, paragraph: int, row_path: tuple[str, ...] = ()
+    ) -> Passage | None:
+        """The passage of a document at a paragraph (a table row by its path), if any."""
+        if self._by_place is None:
+            self._by_place = {(p.doc_id, p.paragraph, p.row_path): p for p in self.passages}
+        return self._by_place.get((doc_id, paragraph, row_path))
 
     def document(self, doc_id: str) -> Document:
         """The document with this id."""

@@ -487,7 +487,9 @@ def test_a_long_chinese_upload_name_is_cut_to_255_bytes_keeping_its_suffix(
 ) -> None:
     name = "宁化县人民政府关于" * 10 + "2020年法治政府建设情况的报告.txt"  # 92 characters
     first = engine.ingest(name, NINGHUA_REPORT.encode("utf-8"))
-    second = engine.ingest(name, NINGHUA_REPORT.replace("宁化县坚持", "宁化县始终坚持").encode("utf-8"))
+    second = engine.ingest(
+        name, NINGHUA_REPORT.replace("宁化县坚持", "宁化县始终坚持").encode("utf-8")
+    )
     for saved in (first.saved_as, second.saved_as):
         assert len(saved.encode()) <= 255 and saved.endswith(".txt") and (docs / saved).exists()
     assert second.saved_as.endswith("-2.txt")
@@ -551,3 +553,30 @@ def test_a_question_about_every_county_answers_from_each_report(
     titles = [a.citation.document.title for a in answer.answers]
     assert answer.ambiguous and sorted(titles) == sorted([NINGHUA_TITLE, QINGLIU_TITLE])
     assert all(a.figure.endswith("%") for a in answer.answers)
+
+
+def test_an_answer_is_reopened_by_its_reference_and_not_after_its_report_goes(
+    engine: Engine, docs: Path
+) -> None:
+    short = engine.ask("12345热线去年收到多少诉求？").answers[0]
+    reopened = engine.reopen(short.ref())
+    assert reopened is not None
+    assert (reopened.text, reopened.figure, reopened.passage) == (
+        short.text,
+        short.figure,
+        short.passage,
+    )
+    assert reopened.citation == short.citation
+    (docs / NINGHUA).write_text(NINGHUA_REPORT, encoding="utf-8")
+    (docs / QINGLIU).unlink()
+    engine.reload()
+    assert engine.reopen(short.ref()) is None
+
+
+def test_answers_are_cached_per_snapshot(engine: Engine, docs: Path) -> None:
+    first = engine.ask("12345热线去年收到多少诉求？")
+    assert engine.cached("12345热线去年收到多少诉求？") is first
+    assert engine.ask("12345热线去年收到多少诉求？") is first
+    (docs / NINGHUA).write_text(NINGHUA_REPORT, encoding="utf-8")
+    engine.reload()  # a new snapshot answers afresh
+    assert engine.cached("12345热线去年收到多少诉求？") is None
