@@ -7,15 +7,17 @@ every message is rendered by `answers.telegram`; the handlers only route updates
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import logging
-import secrets
+import os
 import sys
-from collections import OrderedDict
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -32,7 +34,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -42,11 +44,13 @@ from telegram.ext import (
     ContextTypes,
     ExtBot,
     InlineQueryHandler,
+    InvalidCallbackData,
     MessageHandler,
     filters,
 )
 
-from answers.model import Answer, ShortAnswer
+from answers.followup import report_year
+from answers.model import Answer
 from answers.telegram import (
     ADMIN_ONLY_RELOAD,
     ADMIN_ONLY_UPLOAD,
@@ -56,12 +60,14 @@ from answers.telegram import (
     NO_MORE_ANSWERS,
     NON_TEXT_HINT,
     SOMETHING_WENT_WRONG,
+    UNKNOWN_COMMAND,
     citation_line,
     html_to_text,
     page_count,
     render_answer,
     render_ask_usage,
     render_documents,
+    render_error_report,
     render_facts,
     render_help,
     render_ingest,
@@ -72,9 +78,13 @@ from answers.telegram import (
     render_refusal,
     render_reload,
     render_start,
+    render_understood,
     render_upload_refused,
     split_message,
 )
+from botkit.delivery import PatientRateLimiter
+from botkit.ordering import ChatOrderedUpdateProcessor
+from botkit.persistence import AtomicPicklePersistence
 from config import MissingSetting, Settings
 from retrieval.errors import DocumentError
 
@@ -97,50 +107,41 @@ EXAMPLE_QUESTIONS = 3
 INLINE_ANSWERS = 5
 MAX_TOP_K = 30
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-_CALLBACK_DATA_BYTES = 64
 _TYPING_SECONDS = 4.5
+# A chat action only when an answer takes longer than this: most take milliseconds.
+_TYPING_AFTER = 0.3
+# Button data lives in the persistence file (arbitrary_callback_data): this many keyboards.
+_KEYBOARDS_KEPT = 8192
+# Updates handled at once (across chats), and HTTP connections to the Bot API for them.
+_CONCURRENT_UPDATES = 256
+# Presses of one chat remembered, so a second quick tap does nothing.
+_PRESSES_KEPT = 256
+# Error reports to administrators: at most one per this many seconds.
+_ERROR_REPORT_SECONDS = 300.0
+_DEEP_LINK_PREFIX = "ask_"
 
 T = TypeVar("T")
 
 
-class _Payloads(Generic[T]):
-    """The most recent button payloads by short token: callback data holds only 64 bytes."""
+@dataclass(slots=True)
+class _ErrorReports:
+    """When administrators last heard of an error, and how many went unreported since."""
 
-    def __init__(self, capacity: int = 4096) -> None:
-        self._items: OrderedDict[str, T] = OrderedDict()
-        self._capacity = capacity
-        self._next = 0
-        # Payloads live in memory: a per-process prefix keeps buttons sent before a restart
-        # from pointing at whatever the new process stored under the same counter.
-        self._prefix = secrets.token_hex(2)
-
-    def put(self, item: T) -> str:
-        """Store `item` and return its token."""
-        token = f"{self._prefix}{self._next:x}"
-        self._next += 1
-        self._items[token] = item
-        if len(self._items) > self._capacity:
-            self._items.popitem(last=False)
-        return token
-
-    def get(self, token: str) -> T | None:
-        """The item stored under `token`, or None once it has been evicted."""
-        return self._items.get(token)
+    last: float = float("-inf")
+    skipped: int = 0
 
 
 @dataclass(slots=True)
 class BotState:
-    """Typed `bot_data`: the engine, the settings and what the inline buttons point at."""
+    """Typed `bot_data`: the engine and the settings (never persisted)."""
 
     engine: Engine
     settings: Settings
-    answers: _Payloads[ShortAnswer] = field(default_factory=_Payloads)
-    questions: _Payloads[str] = field(default_factory=_Payloads)
-    keywords: _Payloads[str] = field(default_factory=_Payloads)
+    errors: _ErrorReports = field(default_factory=_ErrorReports)
 
 
-Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState]
-BotApplication = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotState, None]
+Context = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotState]
+BotApplication = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any], BotState, None]
 
 
 class _ReplyToBot(filters.MessageFilter):
@@ -224,16 +225,20 @@ async def _send_chunk(
 
 
 async def _while_typing(bot: Bot, chat_id: int, work: Callable[..., T], *args: object) -> T:
-    """Run engine work in a thread, showing "typing…" until it is done.
+    """Run engine work in a thread, showing "typing…" while it takes longer than 0.3 s.
 
-    Telegram shows a chat action for about five seconds; a reload can take longer.
+    Most answers take milliseconds: a chat action for each would double the calls to
+    Telegram. Telegram shows one for about five seconds; a reload can take longer.
     """
     task = asyncio.ensure_future(asyncio.to_thread(work, *args))
-    while True:
-        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    done, _ = await asyncio.wait({task}, timeout=_TYPING_AFTER)
+    while not done:
+        try:
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as error:  # a lost chat action costs nothing
+            logger.info("No typing action for chat %s: %s", chat_id, error)
         done, _ = await asyncio.wait({task}, timeout=_TYPING_SECONDS)
-        if done:
-            return task.result()
+    return task.result()
 
 
 def _reply_to(message: Message) -> int | None:
@@ -244,40 +249,36 @@ def _reply_to(message: Message) -> int | None:
 # --- keyboards -------------------------------------------------------------------------------
 
 
-def _question_button(state: BotState, question: str) -> InlineKeyboardButton:
-    data = f"q:{question}"
-    if len(data.encode()) > _CALLBACK_DATA_BYTES:
-        data = f"qt:{state.questions.put(question)}"
-    return InlineKeyboardButton(question, callback_data=data)
+def _question_button(question: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(question, callback_data=("q", question))
 
 
-def _examples_markup(state: BotState, questions: tuple[str, ...]) -> InlineKeyboardMarkup | None:
+def _examples_markup(questions: tuple[str, ...]) -> InlineKeyboardMarkup | None:
     if not questions:
         return None
-    return InlineKeyboardMarkup([[_question_button(state, question)] for question in questions])
+    return InlineKeyboardMarkup([[_question_button(question)] for question in questions])
 
 
-def _answer_markup(
-    state: BotState, answer: Answer, start: int, requested: int
-) -> InlineKeyboardMarkup:
-    """原文 for the first answer shown, 更多 when the engine may hold further answers."""
-    row = [
-        InlineKeyboardButton(
-            "原文", callback_data=f"src:{state.answers.put(answer.answers[start])}"
-        )
-    ]
+def _answer_markup(answer: Answer, start: int, requested: int) -> InlineKeyboardMarkup:
+    """原文 for the first answer shown, 更多 when the engine may hold further answers.
+
+    The buttons carry their data (arbitrary_callback_data), kept in the persistence file,
+    so they still work after a restart.
+    """
+    row = [InlineKeyboardButton("原文", callback_data=("src", answer.answers[start].ref()))]
     if len(answer.answers) >= requested and requested < MAX_TOP_K:
-        token = state.questions.put(answer.question)
-        row.append(InlineKeyboardButton("更多", callback_data=f"more:{token}:{requested}"))
+        row.append(
+            InlineKeyboardButton("更多", callback_data=("more", answer.question, requested))
+        )
     return InlineKeyboardMarkup([row])
 
 
-def _pager_markup(token: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
+def _pager_markup(keyword: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
     row = []
     if page > 0:
-        row.append(InlineKeyboardButton("上一页", callback_data=f"fig:{token}:{page - 1}"))
+        row.append(InlineKeyboardButton("上一页", callback_data=("fig", keyword, page - 1)))
     if page < pages - 1:
-        row.append(InlineKeyboardButton("下一页", callback_data=f"fig:{token}:{page + 1}"))
+        row.append(InlineKeyboardButton("下一页", callback_data=("fig", keyword, page + 1)))
     return InlineKeyboardMarkup([row]) if row else None
 
 
@@ -296,18 +297,51 @@ def _is_admin(update: Update, state: BotState) -> bool:
 async def _answer_question(
     context: Context, chat_id: int, question: str, reply_to: int | None
 ) -> None:
-    """Ask the engine off the event loop and send the answer, or a refusal with examples."""
+    """Ask the engine off the event loop and send the answer, or a refusal with examples.
+
+    A short follow-up (那桐溪呢) is completed from the chat's last answered question, and
+    the reply says how it was read.
+    """
     state = context.bot_data
     top_k = state.settings.top_k
-    answer = await _while_typing(context.bot, chat_id, state.engine.ask, question, top_k)
+    last = context.chat_data.get("last") if context.chat_data is not None else None
+    follow_up = state.engine.follow_up(last["question"], question, last["year"]) if last else None
+    asked = follow_up.question if follow_up else question
+    # An answer given before needs no thread (the example buttons, the hotline question).
+    answer = state.engine.cached(asked, top_k)
+    if answer is None:
+        answer = await _while_typing(context.bot, chat_id, state.engine.ask, asked, top_k)
     if answer.found and answer.answers:
         text = render_answer(answer)
-        markup: InlineKeyboardMarkup | None = _answer_markup(state, answer, 0, top_k)
+        markup: InlineKeyboardMarkup | None = _answer_markup(answer, 0, top_k)
+        if context.chat_data is not None:
+            context.chat_data["last"] = {"question": asked, "year": report_year(answer)}
     else:
         examples = await asyncio.to_thread(state.engine.example_questions, EXAMPLE_QUESTIONS)
         text = render_not_answered(answer, _titles(state), bool(examples))
-        markup = _examples_markup(state, examples)
+        markup = _examples_markup(examples)
+    if follow_up:
+        text = f"{render_understood(asked)}\n{text}"
     await _send_html(context.bot, chat_id, text, markup, reply_to)
+
+
+def share_payload(question: str) -> str | None:
+    """The /start payload that opens the bot on `question`, when it fits Telegram's 64."""
+    encoded = base64.urlsafe_b64encode(question.encode()).decode().rstrip("=")
+    payload = _DEEP_LINK_PREFIX + encoded
+    return payload if len(payload) <= 64 else None
+
+
+def _shared_question(payload: str) -> str | None:
+    """The question of a /start ask_… payload, or None when it is not one."""
+    if not payload.startswith(_DEEP_LINK_PREFIX):
+        return None
+    encoded = payload.removeprefix(_DEEP_LINK_PREFIX)
+    try:
+        text = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return text.strip() or None
 
 
 # --- handlers --------------------------------------------------------------------------------
@@ -319,9 +353,14 @@ async def start(update: Update, context: Context) -> None:
     if message is None:
         return
     state = context.bot_data
+    # A shared link (t.me/bot?start=ask_…) opens the bot on its question.
+    shared = _shared_question(context.args[0]) if context.args else None
+    if shared:
+        await _answer_question(context, message.chat_id, shared, None)
+        return
     examples = await asyncio.to_thread(state.engine.example_questions, EXAMPLE_QUESTIONS)
     text = render_start(_titles(state), bool(examples))
-    await _send_html(context.bot, message.chat_id, text, _examples_markup(state, examples))
+    await _send_html(context.bot, message.chat_id, text, _examples_markup(examples))
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -338,11 +377,14 @@ async def help_command(update: Update, context: Context) -> None:
 async def ask(update: Update, context: Context) -> None:
     """Answer a question: any private text, `/ask 问题`, or a reply to the bot in a group."""
     message = update.effective_message
-    if message is None or message.text is None:
+    if message is None:
         return
-    question = message.text
+    # A photo or file sent with a question as its caption asks that question.
+    question = message.text or message.caption
+    if question is None:
+        return
     if context.args is not None:  # set by CommandHandler: the question follows /ask
-        parts = message.text.split(maxsplit=1)
+        parts = question.split(maxsplit=1)
         question = parts[1] if len(parts) > 1 else ""
     if not question.strip():
         examples = await asyncio.to_thread(context.bot_data.engine.example_questions, 1)
@@ -377,7 +419,7 @@ async def figures_command(update: Update, context: Context) -> None:
     state = context.bot_data
     keyword = " ".join(context.args or ())
     text, pages = await _facts_page(state, keyword, 0)
-    markup = _pager_markup(state.keywords.put(keyword), 0, pages)
+    markup = _pager_markup(keyword, 0, pages)
     await _send_html(context.bot, message.chat_id, text, markup, _reply_to(message))
 
 
@@ -486,66 +528,84 @@ async def inline_query(update: Update, context: Context) -> None:
 
 
 async def button(update: Update, context: Context) -> None:
-    """Handle the inline buttons: 原文, 更多, example questions and fact pages."""
+    """Handle the inline buttons: 原文, 更多, example questions and fact pages.
+
+    A press already handled (a second quick tap on 更多) is acknowledged and does nothing.
+    """
     query = update.callback_query
     chat = update.effective_chat
     if query is None or chat is None:
         return
-    kind, _, payload = (query.data or "").partition(":")
-    state = context.bot_data
+    data = query.data
+    if not isinstance(data, tuple) or not data:
+        await query.answer(BUTTON_EXPIRED, show_alert=True)
+        return
+    if _pressed_before(context, query.message, data):
+        await query.answer()
+        return
+    kind = data[0]
     if kind == "src":
-        short = state.answers.get(payload)
-        if short is None:
+        short = context.bot_data.engine.reopen(data[1])
+        if short is None:  # its report was removed or replaced since
             await query.answer(BUTTON_EXPIRED, show_alert=True)
             return
         await query.answer()
         await _send_html(context.bot, chat.id, render_passage(short))
     elif kind == "more":
-        await _show_more(update, context, payload)
-    elif kind in ("q", "qt"):
-        question = payload if kind == "q" else state.questions.get(payload)
-        if question is None:
-            await query.answer(BUTTON_EXPIRED, show_alert=True)
-            return
+        await _show_more(update, context, data[1], data[2])
+    elif kind == "q":
         await query.answer()
-        await _answer_question(context, chat.id, question, None)
+        await _answer_question(context, chat.id, data[1], None)
     elif kind == "fig":
-        token, _, page_text = payload.partition(":")
-        keyword = state.keywords.get(token)
-        if keyword is None or not page_text.isdigit():
-            await query.answer(BUTTON_EXPIRED, show_alert=True)
-            return
         await query.answer()
-        text, pages = await _facts_page(state, keyword, int(page_text))
-        page = min(int(page_text), pages - 1)
+        keyword, page = data[1], data[2]
+        text, pages = await _facts_page(context.bot_data, keyword, page)
+        page = min(page, pages - 1)
         await query.edit_message_text(
             split_message(text)[0],
             parse_mode=ParseMode.HTML,
-            reply_markup=_pager_markup(token, page, pages),
+            reply_markup=_pager_markup(keyword, page, pages),
             link_preview_options=_NO_PREVIEW,
         )
     else:
         await query.answer()
 
 
-async def _show_more(update: Update, context: Context, payload: str) -> None:
+def _pressed_before(context: Context, message: object, data: tuple[Any, ...]) -> bool:
+    """Record a press of `data` on `message`; True when the same press was handled already.
+
+    A chat's updates run in order, so a second tap is seen after the first is done.
+    Pages (fig) may be turned back and forth, and are never a repeat.
+    """
+    if data[0] == "fig" or context.chat_data is None or not isinstance(message, Message):
+        return False
+    key = (message.message_id, data[0], repr(data[1:])[:200])
+    pressed: list[tuple[int, str, str]] = context.chat_data.setdefault("pressed", [])
+    if key in pressed:
+        return True
+    pressed.append(key)
+    del pressed[:-_PRESSES_KEPT]
+    return False
+
+
+async def expired_button(update: Update, context: Context) -> None:
+    """A button whose data is no longer kept (older than the last 8,192 keyboards)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(BUTTON_EXPIRED, show_alert=True)
+
+
+async def _show_more(update: Update, context: Context, question: str, shown: int) -> None:
     """Re-ask with a larger top_k and send the answers beyond those already shown."""
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None and chat is not None
     state = context.bot_data
-    token, _, shown_text = payload.partition(":")
-    question = state.questions.get(token)
-    if question is None or not shown_text.isdigit():
-        await query.answer(BUTTON_EXPIRED, show_alert=True)
-        return
-    shown = int(shown_text)
     requested = min(shown + state.settings.top_k, MAX_TOP_K)
     await query.answer()
     # The 更多 button has done its job; keep 原文 on the earlier message.
     if isinstance(query.message, Message) and query.message.reply_markup:
         kept = [
-            [b for b in row if not str(b.callback_data or "").startswith("more:")]
+            [b for b in row if b.text != "更多"]
             for row in query.message.reply_markup.inline_keyboard
         ]
         await query.edit_message_reply_markup(InlineKeyboardMarkup([r for r in kept if r]))
@@ -554,7 +614,7 @@ async def _show_more(update: Update, context: Context, payload: str) -> None:
         await _send_html(context.bot, chat.id, NO_MORE_ANSWERS)
         return
     text = render_answer(answer, start=shown)
-    await _send_html(context.bot, chat.id, text, _answer_markup(state, answer, shown, requested))
+    await _send_html(context.bot, chat.id, text, _answer_markup(answer, shown, requested))
 
 
 async def non_text(update: Update, context: Context) -> None:
@@ -565,11 +625,59 @@ async def non_text(update: Update, context: Context) -> None:
     await _send_html(context.bot, message.chat_id, NON_TEXT_HINT)
 
 
+async def unknown_command(update: Update, context: Context) -> None:
+    """Say so when a command is none of the bot's (/foo, /menu)."""
+    message = update.effective_message
+    if message is not None:
+        await _send_html(context.bot, message.chat_id, UNKNOWN_COMMAND)
+
+
 async def error_handler(update: object, context: Context) -> None:
-    """Log the error with its traceback and tell the user, in Chinese, that it went wrong."""
+    """Log the error, tell the user in Chinese, and tell the administrators (rate-limited).
+
+    Sends have been retried by the rate limiter before an error gets here.
+    """
     logger.error("Error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+        try:
+            await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+        except TelegramError as error:
+            logger.warning(
+                "Could not tell chat %s of the error: %s", update.effective_chat.id, error
+            )
+    await _report_to_admins(update, context)
+
+
+async def _report_to_admins(update: object, context: Context) -> None:
+    state = context.bot_data
+    reports = state.errors
+    now = time.monotonic()
+    if now - reports.last < _ERROR_REPORT_SECONDS:
+        reports.skipped += 1
+        return
+    # The error's type and the kind of update only: messages may hold tokens or user text.
+    error = type(context.error).__name__ if context.error else "unknown"
+    where = _update_kind(update)
+    text = render_error_report(error, where, reports.skipped)
+    reports.last, reports.skipped = now, 0
+    for admin_id in state.settings.admin_ids:
+        try:
+            await context.bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
+        except TelegramError as failure:
+            logger.warning("Could not report the error to admin %s: %s", admin_id, failure)
+
+
+def _update_kind(update: object) -> str:
+    if not isinstance(update, Update):
+        return "后台任务"
+    if update.callback_query is not None:
+        return "按钮"
+    if update.inline_query is not None:
+        return "内联查询"
+    message = update.effective_message
+    if message is not None and message.document is not None:
+        return "上传"
+    return "消息"
 
 
 async def set_command_menus(application: BotApplication) -> None:
@@ -589,6 +697,9 @@ async def set_command_menus(application: BotApplication) -> None:
 
 def build_application(settings: Settings, engine: Engine) -> BotApplication:
     """Build the bot's `Application` over `engine`; `serve` and the tests run this same one."""
+    # PTB's coming default: durations (RetryAfter.retry_after) as timedelta. Without it,
+    # every 429 Telegram answers raises a deprecation warning inside PTB itself.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     # Bot API URLs contain the token: keep request logging out of INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -597,6 +708,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     root = settings.telegram_api_root
     # PTB instantiates bot_data without arguments; the partial binds this engine and settings.
     state = cast("type[BotState]", partial(BotState, engine, settings))
+    timeout = settings.telegram_timeout
     application = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
@@ -604,8 +716,23 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         .base_file_url(f"{root}/file/bot")
         .context_types(ContextTypes(bot_data=state))
         .job_queue(None)
-        # Questions run in threads; one slow reload must not hold up everyone else's answers.
-        .concurrent_updates(True)
+        # Each chat's updates in order; chats at the same time, questions in threads.
+        .concurrent_updates(ChatOrderedUpdateProcessor(_CONCURRENT_UPDATES))
+        # Flood limits kept, 429s waited out, network errors and 5xx on sends retried.
+        .rate_limiter(
+            PatientRateLimiter(
+                settings.telegram_rate_limit,
+                settings.telegram_group_rate_limit,
+                settings.telegram_send_retries,
+            )
+        )
+        .persistence(AtomicPicklePersistence(settings.data_dir / "telegram.pickle"))
+        .arbitrary_callback_data(_KEYBOARDS_KEPT)
+        .connection_pool_size(_CONCURRENT_UPDATES)
+        .pool_timeout(timeout)
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
         .post_init(set_command_menus)
         .build()
     )
@@ -627,8 +754,15 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
             filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.Document.ALL, upload
         )
     )
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.CAPTION & ~filters.COMMAND, ask)
+    )
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & _NON_TEXT, non_text))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command)
+    )
     application.add_handler(InlineQueryHandler(inline_query))
+    application.add_handler(CallbackQueryHandler(expired_button, pattern=InvalidCallbackData))
     application.add_handler(CallbackQueryHandler(button))
     application.add_error_handler(error_handler)
     return application

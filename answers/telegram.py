@@ -41,6 +41,7 @@ __all__ = [
     "NON_TEXT_HINT",
     "NO_MORE_ANSWERS",
     "SOMETHING_WENT_WRONG",
+    "UNKNOWN_COMMAND",
     "citation_line",
     "document_error_zh",
     "failure_reason_zh",
@@ -49,6 +50,7 @@ __all__ = [
     "render_answer",
     "render_ask_usage",
     "render_documents",
+    "render_error_report",
     "render_facts",
     "render_help",
     "render_ingest",
@@ -59,6 +61,7 @@ __all__ = [
     "render_refusal",
     "render_reload",
     "render_start",
+    "render_understood",
     "render_upload_refused",
     "split_message",
     "with_figure",
@@ -72,6 +75,7 @@ BUTTON_EXPIRED = "这个按钮已过期，请重新提问。"
 NO_MORE_ANSWERS = "没有更多答案了。"
 NON_TEXT_HINT = "我只能读文字，请用文字发送您的问题。"
 SOMETHING_WENT_WRONG = "抱歉，处理您的请求时出了点问题，请稍后再试。"
+UNKNOWN_COMMAND = "没有这个命令。发送 /help 查看全部命令，或直接用文字提问。"
 DEFAULT_EXAMPLE = "12345热线去年收到多少诉求？"
 INLINE_NOT_FOUND = "未在已加载的报告中找到相关内容"
 FACTS_PER_PAGE = 10
@@ -139,6 +143,17 @@ def render_answer(answer: Answer, start: int = 0, stop: int | None = None) -> st
     if answer.ambiguous and start == 0:
         blocks.insert(0, "多份报告都有相关内容，按报告分别列出：")
     return "\n\n".join(blocks)
+
+
+def render_understood(question: str) -> str:
+    """The line before a follow-up's answer that says how it was read (那桐溪呢 → …)."""
+    return f"<i>按“{html.escape(question)}”理解：</i>"
+
+
+def render_error_report(error: str, where: str, skipped: int) -> str:
+    """The message administrators get when handling an update failed."""
+    more = f"（此前 {skipped} 次同类错误未单独通知）" if skipped else ""
+    return f"⚠️ 处理{html.escape(where)}时出错：<code>{html.escape(error)}</code>{more}，详见日志。"
 
 
 def render_inline_answer(question: str, short: ShortAnswer) -> str:

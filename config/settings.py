@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # Telegram's flood limits: about 30 messages a second in all, 20 a minute per group.
+    telegram_rate_limit: float = Field(default=30.0, gt=0)
+    telegram_group_rate_limit: float = Field(default=20.0, gt=0)
+    # Seconds a Bot API call may take before it is retried, and how often it is.
+    telegram_timeout: float = Field(default=10.0, gt=0)
+    telegram_send_retries: int = Field(default=5, ge=0, le=20)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -5,6 +5,11 @@ thread (`http.server.ThreadingHTTPServer`), records every call with its paramete
 form-encoded or multipart), hands updates queued by a test to long-polling `getUpdates`, and
 lets async tests wait for the calls an update causes. Like Telegram, it rejects messages
 over 4,096 characters, malformed HTML and callback data over 64 bytes, so those bugs fail here.
+
+Fault modes, per method: `fail_next` (any error, 429 with `retry_after` included),
+`flood` (429 for every call during a window), `fail_share` (a share of calls fail with a
+given error, 502 say), `hang_next` (no answer for some seconds, then the connection is
+closed unprocessed, as a gateway timeout) and `drop_next` (the connection closed at once).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import contextlib
 import html
 import itertools
 import json
+import random
 import re
+import socket
 import sys
 import threading
 import time
@@ -48,10 +55,38 @@ _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 class ApiError(Exception):
     """A Bot API error the fake answers with, like Telegram's `ok: false` replies."""
 
-    def __init__(self, description: str, error_code: int = 400) -> None:
+    def __init__(self, description: str, error_code: int = 400, retry_after: int = 0) -> None:
         super().__init__(description)
         self.description = description
         self.error_code = error_code
+        self.retry_after = retry_after
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.error_code,
+            "description": self.description,
+        }
+        if self.retry_after:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+@dataclass(frozen=True)
+class Hang:
+    """No answer for `seconds`, then the connection closed without running the call."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Drop:
+    """The connection closed at once, the call not run."""
+
+
+def too_many_requests(retry_after: int = 1) -> ApiError:
+    """Telegram's flood-control answer."""
+    return ApiError(f"Too Many Requests: retry after {retry_after}", 429, retry_after)
 
 
 @dataclass
@@ -62,6 +97,7 @@ class Call:
     params: dict[str, Any]
     result: Any = None
     error: str = ""
+    at: float = field(default_factory=time.monotonic)  # when the call arrived
 
 
 @dataclass
@@ -71,7 +107,9 @@ class _State:
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-    failures: dict[str, list[ApiError]] = field(default_factory=dict)
+    failures: dict[str, list[ApiError | Hang | Drop]] = field(default_factory=dict)
+    floods: dict[str, tuple[float, int]] = field(default_factory=dict)  # until, retry_after
+    shares: dict[str, tuple[float, ApiError]] = field(default_factory=dict)
     delivered: int = 0  # highest update_id handed out by getUpdates
 
 
@@ -138,6 +176,7 @@ class FakeBotApi:
             "supports_inline_queries": True,
         }
         self._state = _State()
+        self._random = random.Random(7)
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
         self._stopping = False
@@ -286,10 +325,34 @@ class FakeBotApi:
         }
         return self.push({"inline_query": inline_query})
 
-    def fail_next(self, method: str, description: str, error_code: int = 400) -> None:
+    def fail_next(
+        self, method: str, description: str, error_code: int = 400, retry_after: int = 0
+    ) -> None:
         """Make the next call of `method` fail as Telegram would."""
+        error = ApiError(description, error_code, retry_after)
         with self._lock:
-            self._state.failures.setdefault(method, []).append(ApiError(description, error_code))
+            self._state.failures.setdefault(method, []).append(error)
+
+    def hang_next(self, method: str, seconds: float) -> None:
+        """Make the next call of `method` hang, then drop its connection unprocessed."""
+        with self._lock:
+            self._state.failures.setdefault(method, []).append(Hang(seconds))
+
+    def drop_next(self, method: str) -> None:
+        """Make the next call of `method` lose its connection before it is processed."""
+        with self._lock:
+            self._state.failures.setdefault(method, []).append(Drop())
+
+    def flood(self, method: str, seconds: float, retry_after: int = 1) -> None:
+        """Answer every call of `method` with 429 `retry_after` for the next `seconds`."""
+        with self._lock:
+            self._state.floods[method] = (time.monotonic() + seconds, retry_after)
+
+    def fail_share(self, method: str, share: float, error: ApiError, seed: int = 7) -> None:
+        """Fail a share (0 to 1) of the calls of `method` with `error`, reproducibly."""
+        self._random = random.Random(seed)
+        with self._lock:
+            self._state.shares[method] = (share, error)
 
     # --- what tests read ---------------------------------------------------------------------
 
@@ -362,10 +425,17 @@ class FakeBotApi:
         handler = getattr(self, f"_api_{method}", None)
         call = Call(method, params)
         with self._lock:
-            failures = self._state.failures.get(method)
-            failure = failures.pop(0) if failures else None
+            failure = self._failure(method)
             if method != "getUpdates":
                 self._state.calls.append(call)
+        if isinstance(failure, Hang | Drop):
+            call.error = type(failure).__name__.lower()
+            if isinstance(failure, Hang):
+                time.sleep(failure.seconds)
+            request.close_connection = True
+            with contextlib.suppress(OSError):
+                request.connection.shutdown(socket.SHUT_RDWR)
+            return
         try:
             if handler is None:
                 raise ApiError("Not Found: method not found", 404)
@@ -374,10 +444,22 @@ class FakeBotApi:
             call.result = handler(params)
         except ApiError as error:
             call.error = error.description
-            body = {"ok": False, "error_code": error.error_code, "description": error.description}
-            self._reply(request, error.error_code, body)
+            self._reply(request, error.error_code, error.body())
             return
         self._reply(request, 200, {"ok": True, "result": call.result})
+
+    def _failure(self, method: str) -> ApiError | Hang | Drop | None:
+        """The fault this call of `method` meets, if any (called with the lock held)."""
+        failures = self._state.failures.get(method)
+        if failures:
+            return failures.pop(0)
+        until, retry_after = self._state.floods.get(method, (0.0, 0))
+        if time.monotonic() < until:
+            return too_many_requests(retry_after)
+        share, error = self._state.shares.get(method, (0.0, None))
+        if error is not None and self._random.random() < share:
+            return error
+        return None
 
     def _download(self, request: BaseHTTPRequestHandler, file_path: str) -> None:
         with self._lock:

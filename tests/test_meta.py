@@ -1,4 +1,4 @@
-"""Meta tests: the layers point one way, and only bot.py imports telegram."""
+"""Meta tests: the layers point one way, and only the Telegram front end imports telegram."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_retrieval_does_not_import_answers(module: Path) -> None:
     ids=lambda p: p.relative_to(ROOT).as_posix(),
 )
 def test_packages_do_not_import_the_front_ends(module: Path) -> None:
-    for front_end in ("bot", "cli", "launcher"):
+    for front_end in ("bot", "botkit", "cli", "launcher"):
         assert not _imports_package(module, front_end)
 
 
@@ -121,6 +121,16 @@ def test_config_imports_neither_retrieval_nor_answers() -> None:
 def test_the_front_ends_do_not_import_each_other() -> None:
     assert not _imports_package(ROOT / "bot.py", "cli")
     assert not _imports_package(ROOT / "cli.py", "bot")
+    assert not _imports_package(ROOT / "cli.py", "botkit")
+
+
+@pytest.mark.parametrize(
+    "module", sorted((ROOT / "botkit").rglob("*.py")), ids=lambda p: p.relative_to(ROOT).as_posix()
+)
+def test_botkit_is_telegram_machinery_only(module: Path) -> None:
+    """botkit holds delivery, order and persistence; it knows no answers and no handlers."""
+    for package in ("answers", "retrieval", "bot", "cli"):
+        assert not _imports_package(module, package)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""The Telegram front end's machinery beside bot.py: delivery, order and persistence."""
