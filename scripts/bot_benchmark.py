@@ -78,8 +78,6 @@ def run(users: int, per_user: int, reports: int, seed: int) -> None:
             }
             started = time.perf_counter()
             command = [_reportqa(), "serve"]
-            if os.environ.get("BOT_BENCH_PROFILE"):
-                command = [sys.executable, os.environ["BOT_BENCH_PROFILE"]]
             process = subprocess.Popen(
                 command,
                 env=env,
