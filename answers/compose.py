@@ -31,6 +31,7 @@ _AMBIGUITY_RATIO = 0.85
 
 _CONTEXT_SHARE = 0.3
 _PLANNED_COST = 0.15
+_RUNNER_UP_SHARE = 0.8
 _CACHE_SIZE = 4096
 # A clause cut from its sentence ends with the comma that joined it: not worth showing.
 _TRAILING = "，,；;、 "
@@ -209,8 +210,10 @@ class Composer:
             named = scope is not None or intent.each  # 清流和桐溪…, 各县…: each report
             picks, ambiguous = self._spread_over_documents(picks, named=named)
         if not ambiguous:
-            # Runners-up are shown only when they too cover the question, not as filler.
-            picks = [picks[0], *(c for c in picks[1:] if c.coverage >= self.min_confidence)]
+            # Runners-up are shown only when they too cover the question, about as well as
+            # the answer does, not as filler.
+            floor = max(self.min_confidence, _RUNNER_UP_SHARE * picks[0].coverage)
+            picks = [picks[0], *(c for c in picks[1:] if c.coverage >= floor)]
         picked = picks[: max(top_k, 1)] if not ambiguous else picks
         answers = tuple(self._short_answer(c) for c in picked)
         chosen = [c.figure for c in picked if c.figure is not None]
