@@ -7,7 +7,7 @@ import asyncio
 import base64
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from answers.telegram import UNKNOWN_COMMAND
 from config import Settings
 from tests.fakes import ApiError, FakeBotApi, too_many_requests
 from tests.test_bot import (
+    BROAD_QUESTIONS,
     CITIZEN,
     FIGURE_QUESTION,
     MINGXI_REPORT,
@@ -56,16 +57,20 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 @pytest.fixture
-def fake() -> AsyncIterator[FakeBotApi]:
+def fake() -> Iterator[FakeBotApi]:
     with FakeBotApi().running() as api:
         yield api
 
 
 @pytest.fixture
 async def bot(fake: FakeBotApi, engine: Engine, tmp_path: Path) -> AsyncIterator[Harness]:
-    base = _settings(engine.settings.docs_dir, tmp_path / "data", fake.root)
-    async for harness in _running(_service_settings(base), engine, fake):
+    async for harness in _running(_served(engine, tmp_path, fake), engine, fake):
         yield harness
+
+
+def _served(engine: Engine, tmp_path: Path, fake: FakeBotApi) -> Settings:
+    """The service settings for a bot over `engine`, with its data under `tmp_path`."""
+    return _service_settings(_settings(engine.settings.docs_dir, tmp_path / "data", fake.root))
 
 
 def _delivered(fake: FakeBotApi, after: int = 0) -> dict[int, list[str]]:
@@ -158,14 +163,20 @@ async def test_a_send_that_hangs_or_loses_its_connection_is_sent_again(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def test_two_quick_taps_on_more_send_the_further_answers_once(bot: Harness) -> None:
-    (reply,) = await bot.say("法治宣传教育做了哪些工作？")
-    mark = await bot.press(reply, "更多")
-    await bot.press(reply, "更多")
-    await bot.fake.wait_for("sendMessage", after=mark)
-    await bot.idle()
-    assert len(bot.fake.calls("sendMessage", after=mark)) == 1
-    assert len(bot.fake.calls("answerCallbackQuery", after=mark)) == 2
+async def test_two_quick_taps_on_more_send_the_further_answers_once(
+    fake: FakeBotApi, engine: Engine, tmp_path: Path
+) -> None:
+    # 更多 shows when every top_k place is filled: top_k 1, on a question with a second answer.
+    question = next(q for q in BROAD_QUESTIONS if len(engine.ask(q, 2).answers) == 2)
+    settings = _served(engine, tmp_path, fake).model_copy(update={"top_k": 1})
+    async for bot in _running(settings, engine, fake):
+        (reply,) = await bot.say(question)
+        mark = await bot.press(reply, "更多")
+        await bot.press(reply, "更多")
+        await bot.fake.wait_for("sendMessage", after=mark)
+        await bot.idle()
+        assert len(bot.fake.calls("sendMessage", after=mark)) == 1
+        assert len(bot.fake.calls("answerCallbackQuery", after=mark)) == 2
 
 
 # --- restart ---------------------------------------------------------------------------------
@@ -174,7 +185,7 @@ async def test_two_quick_taps_on_more_send_the_further_answers_once(bot: Harness
 async def test_buttons_and_chat_context_survive_a_restart(
     fake: FakeBotApi, engine: Engine, tmp_path: Path
 ) -> None:
-    settings = _service_settings(_settings(engine.settings.docs_dir, tmp_path / "data", fake.root))
+    settings = _served(engine, tmp_path, fake)
     async for first in _running(settings, engine, fake):
         (reply,) = await first.say(FIGURE_QUESTION)
     assert (tmp_path / "data" / "telegram.pickle").exists()
@@ -184,19 +195,6 @@ async def test_buttons_and_chat_context_survive_a_restart(
         assert "12345" in passage.params["text"] and "过期" not in passage.params["text"]
         (follow_up,) = await second.say("那2019年呢")
         assert "2019年" in follow_up.params["text"]
-
-
-async def test_a_persistence_file_is_never_left_half_written(
-    fake: FakeBotApi, engine: Engine, tmp_path: Path
-) -> None:
-    settings = _service_settings(_settings(engine.settings.docs_dir, tmp_path / "data", fake.root))
-    async for harness in _running(settings, engine, fake):
-        await harness.say(FIGURE_QUESTION)
-        persistence = harness.app.persistence
-        assert persistence is not None
-        await persistence.flush()
-    leftovers = [p.name for p in (tmp_path / "data").iterdir() if p.name.endswith(".tmp")]
-    assert leftovers == []
 
 
 # --- follow-ups and the rest of the conversation -------------------------------------------
@@ -254,7 +252,7 @@ async def test_a_start_link_opens_on_its_question(bot: Harness) -> None:
 async def test_stopping_finishes_the_updates_already_taken(
     fake: FakeBotApi, engine: Engine, tmp_path: Path
 ) -> None:
-    settings = _service_settings(_settings(engine.settings.docs_dir, tmp_path / "data", fake.root))
+    settings = _served(engine, tmp_path, fake)
     async for _harness in _running(settings, engine, fake):
         mark = fake.send_text(FIGURE_QUESTION, CITIZEN)
         while not fake.all_delivered():
