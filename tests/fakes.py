@@ -1,10 +1,11 @@
 """A fake Telegram Bot API on 127.0.0.1 for offline end-to-end tests of the real Application.
 
 `FakeBotApi` serves `{root}/bot<token>/<method>` and `{root}/file/bot<token>/<path>` from a
-thread (`http.server.ThreadingHTTPServer`), records every call with its parameters (JSON,
-form-encoded or multipart), hands updates queued by a test to long-polling `getUpdates`, and
-lets async tests wait for the calls an update causes. Like Telegram, it rejects messages
-over 4,096 characters, malformed HTML and callback data over 64 bytes, so those bugs fail here.
+thread (`http.server.ThreadingHTTPServer`, keeping connections alive as the real API does),
+records every call with its parameters (JSON, form-encoded or multipart), keeps sent
+documents as files, hands updates queued by a test to long-polling `getUpdates`, and lets
+async tests wait for the calls an update causes. Like Telegram, it rejects messages over
+4,096 characters, malformed HTML and callback data over 64 bytes, so those bugs fail here.
 
 Fault modes, per method: `fail_next` (any error, 429 with `retry_after` included),
 `flood` (429 for every call during a window), `fail_share` (a share of calls fail with a
@@ -397,6 +398,10 @@ class FakeBotApi:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as the real Bot API: PTB's connection pool reuses connections.
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
             def log_message(self, format: str, *args: Any) -> None:
                 """Keep test output quiet."""
 
@@ -557,6 +562,30 @@ class FakeBotApi:
             }
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
+            self._state.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> Any:
+        content = params.get("document")
+        if not isinstance(content, bytes):
+            raise ApiError("Bad Request: there is no document in the request")
+        chat_id = int(params["chat_id"])
+        file_id = f"sent{next(self._ids)}"
+        with self._lock:
+            self._state.files[file_id] = (f"documents/{file_id}", content)
+            message: dict[str, Any] = {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "chat": self._state.chats.get(chat_id, {"id": chat_id, "type": "private"}),
+                "from": self.bot_user,
+                "document": {
+                    "file_id": file_id,
+                    "file_unique_id": f"u{file_id}",
+                    "file_size": len(content),
+                },
+            }
+            if params.get("caption"):
+                message["caption"] = params["caption"]
             self._state.messages[(chat_id, message["message_id"])] = message
         return message
 
