@@ -85,6 +85,7 @@ from answers.telegram import (
 from botkit.delivery import PatientRateLimiter
 from botkit.ordering import ChatOrderedUpdateProcessor
 from botkit.persistence import AtomicPicklePersistence
+from botkit.transport import AiohttpRequest
 from config import MissingSetting, Settings
 from retrieval.errors import DocumentError
 
@@ -112,8 +113,10 @@ _TYPING_SECONDS = 4.5
 _TYPING_AFTER = 0.3
 # Button data lives in the persistence file (arbitrary_callback_data): this many keyboards.
 _KEYBOARDS_KEPT = 8192
-# Updates handled at once (across chats), and HTTP connections to the Bot API for them.
+# Updates handled at once (across chats).
 _CONCURRENT_UPDATES = 256
+# Connections to the Bot API for sends; calls beyond them wait for a free one.
+_CONNECTIONS = 64
 # Presses of one chat remembered, so a second quick tap does nothing.
 _PRESSES_KEPT = 256
 # Error reports to administrators: at most one per this many seconds.
@@ -728,11 +731,9 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         )
         .persistence(AtomicPicklePersistence(settings.data_dir / "telegram.pickle"))
         .arbitrary_callback_data(_KEYBOARDS_KEPT)
-        .connection_pool_size(_CONCURRENT_UPDATES)
-        .pool_timeout(timeout)
-        .connect_timeout(timeout)
-        .read_timeout(timeout)
-        .write_timeout(timeout)
+        # Bot API calls over aiohttp: httpcore's pool churns under many concurrent sends.
+        .request(AiohttpRequest(_CONNECTIONS, timeout))
+        .get_updates_request(AiohttpRequest(1, timeout))
         .post_init(set_command_menus)
         .build()
     )

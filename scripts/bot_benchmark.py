@@ -89,6 +89,7 @@ def run(users: int, per_user: int, reports: int, seed: int) -> None:
                 _wait(lambda: bool(fake.calls("setMyCommands")), 600)
                 ready = time.perf_counter() - started
                 _warm_up(fake, asked[:20])
+                cpu_before = _cpu_seconds(process.pid)
                 mark = fake.mark()
                 sent: dict[int, list[float]] = {}
                 for turn in range(per_user):
@@ -98,6 +99,7 @@ def run(users: int, per_user: int, reports: int, seed: int) -> None:
                         sent.setdefault(chat, []).append(time.monotonic())
                 total = users * per_user
                 _wait(lambda: sum(map(len, _answers(fake, mark).values())) >= total, 600)
+                cpu = _cpu_seconds(process.pid) - cpu_before if cpu_before >= 0 else -1.0
             finally:
                 process.terminate()
                 process.wait(timeout=60)
@@ -117,6 +119,17 @@ def run(users: int, per_user: int, reports: int, seed: int) -> None:
         print(f"  {'answered':<44} {count} / {total}, {extra} answered twice")
         print(f"  {'answered messages per second':<44} {count / (last - first):.0f}")
         print(f"  {'reply latency, ms':<44} p50 {p50:.0f}  p99 {p99:.0f}")
+        if cpu >= 0:
+            print(f"  {'bot process CPU per answer, ms':<44} {1000 * cpu / max(count, 1):.1f}")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The process's user and system CPU time (Linux /proc); -1 where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _warm_up(fake: FakeBotApi, asked: Sequence[str]) -> None:
