@@ -256,10 +256,12 @@ class Composer:
         """A passage's terms with their offsets, tokenized once per passage."""
         located = self._located_cache.get(row)
         if located is None:
-            # Sorted by start so a span's terms are a slice found by bisection.
-            located = sorted(
-                self.tokenizer.located(self.index.passages[row].text), key=lambda t: t[1]
-            )
+            # Sorted by start so a span's terms are a slice found by bisection; an index
+            # built with its terms' offsets spares tokenizing the passage again.
+            located = self.index.located(row)
+            if located is None:
+                text = self.index.passages[row].text
+                located = sorted(self.tokenizer.located(text), key=lambda t: t[1])
             if len(self._located_cache) >= _CACHE_SIZE:
                 self._located_cache.clear()
             self._located_cache[row] = located

@@ -157,8 +157,9 @@ class Engine:
             )
         documents = tuple(f.entry.document for f in load.files)
         terms = [t for f in load.files for t in f.entry.terms]
+        offsets = [o for f in load.files for o in f.entry.offsets]
         facts = tuple(fs for f in load.files for fs in f.entry.facts)
-        index = Index.build(documents, terms)
+        index = Index.build(documents, terms, offsets=offsets)
         router = Router.build([d.meta for d in documents], self.tokenizer)
         composer = Composer(index, self.tokenizer, facts, self.settings.min_confidence, router)
         return Snapshot(load=load, index=index, composer=composer, facts=facts)

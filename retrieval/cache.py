@@ -12,6 +12,7 @@ import logging
 import os
 import pickle
 import tempfile
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,15 +22,20 @@ from retrieval.model import Document, Fact
 logger = logging.getLogger(__name__)
 
 # Bump when the format of an entry changes; code changes are caught by code_fingerprint.
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True)
 class CachedDocument:
-    """Everything built from one file: the document, its passages' terms and facts."""
+    """Everything built from one file: the document, its passages' terms and facts.
+
+    `offsets[i]` holds, for passage i's terms in order, each one's start and end in the
+    passage's indexed text (`passage_text_for_index`), interleaved.
+    """
 
     document: Document
     terms: tuple[tuple[str, ...], ...]
+    offsets: tuple[array[int], ...]
     facts: tuple[tuple[Fact, ...], ...]
 
 

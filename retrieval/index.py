@@ -10,6 +10,7 @@ milliseconds at tens of thousands of passages and the ranking is unchanged.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
@@ -19,6 +20,11 @@ import numpy.typing as npt
 from rank_bm25 import BM25Okapi
 
 from retrieval.model import Document, Passage
+
+
+def passage_text_for_index(passage: Passage) -> str:
+    """What a passage is indexed by: its section headings and its text."""
+    return " ".join((*passage.section_path, passage.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,8 @@ class Index:
     documents: tuple[Document, ...]
     passages: tuple[Passage, ...]
     terms: tuple[tuple[str, ...], ...]
+    # Per passage, each term's start and end in its indexed text, interleaved (or none).
+    offsets: tuple[array[int], ...] | None
     idf: dict[str, float]
     k1: float
     b: float
@@ -59,11 +67,17 @@ class Index:
         terms: Sequence[Sequence[str]],
         k1: float = 1.5,
         b: float = 0.75,
+        offsets: Sequence[array[int]] | None = None,
     ) -> Index:
-        """Index the documents' passages; `terms` holds each passage's terms in order."""
+        """Index the documents' passages; `terms` holds each passage's terms in order.
+
+        `offsets`, when given, holds where each of those terms stands (see `located`).
+        """
         passages = tuple(p for d in documents for p in d.passages)
         if len(passages) != len(terms):
             raise ValueError("one term list per passage is required")
+        if offsets is not None and [len(o) for o in offsets] != [2 * len(t) for t in terms]:
+            raise ValueError("a start and an end per term are required")
         term_lists = tuple(tuple(t) for t in terms)
         # BM25Okapi divides by zero on an empty passage; one placeholder term keeps its maths.
         bm25 = BM25Okapi([list(t) or ["\x00"] for t in term_lists], k1=k1, b=b)
@@ -84,6 +98,7 @@ class Index:
             documents=tuple(documents),
             passages=passages,
             terms=term_lists,
+            offsets=None if offsets is None else tuple(offsets),
             idf=dict(bm25.idf),
             k1=k1,
             b=b,
@@ -109,6 +124,20 @@ class Index:
                 idf * freqs * (self.k1 + 1) / (freqs + self._norms[posting.rows])
             )
         return scores
+
+    def located(self, row: int) -> list[tuple[str, int, int]] | None:
+        """A passage's own terms with where each stands in its text, by start; None when
+        the index was built without offsets. Terms of its section headings are left out."""
+        if self.offsets is None:
+            return None
+        passage = self.passages[row]
+        skip = len(passage_text_for_index(passage)) - len(passage.text)
+        offsets = self.offsets[row]
+        return [
+            (term, offsets[2 * n] - skip, offsets[2 * n + 1] - skip)
+            for n, term in enumerate(self.terms[row])
+            if offsets[2 * n] >= skip
+        ]
 
     def vocabulary_terms(self) -> Set[str]:
         """The indexed terms, as a set view (no copy)."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.cache import CachedDocument, DocumentCache, cache_key
 from retrieval.errors import DocsFolderError, DocumentError, EmptyDocument
+from retrieval.index import passage_text_for_index
 from retrieval.model import Fact, Passage
 from retrieval.readers import SUPPORTED_SUFFIXES, read_bytes
 from retrieval.structure import build_document
@@ -55,11 +57,6 @@ class LoadResult:
     duplicates: tuple[Duplicate, ...]
 
 
-def passage_text_for_index(passage: Passage) -> str:
-    """What a passage is indexed by: its section headings and its text."""
-    return " ".join((*passage.section_path, passage.text))
-
-
 def document_files(docs_dir: Path) -> list[Path]:
     """The files of a documents folder that may be reports, in name order.
 
@@ -83,9 +80,19 @@ def analyse(
     document = build_document(read_bytes(name, content))
     if len(document.passages) <= 1:
         raise EmptyDocument(f"{name}: no report text found")
-    terms = tuple(tuple(tokenizer(passage_text_for_index(p))) for p in document.passages)
+    # Each passage's terms in the order they stand, with where each stands, so answering
+    # never tokenizes a passage again.
+    located = [
+        sorted(tokenizer.located(passage_text_for_index(p)), key=lambda t: t[1])
+        for p in document.passages
+    ]
+    terms = tuple(tuple(term for term, _, _ in passage) for passage in located)
+    offsets = tuple(
+        array("I", [offset for _, start, end in passage for offset in (start, end)])
+        for passage in located
+    )
     facts = tuple(extract(p) for p in document.passages)
-    return CachedDocument(document=document, terms=terms, facts=facts)
+    return CachedDocument(document=document, terms=terms, offsets=offsets, facts=facts)
 
 
 def iter_load(

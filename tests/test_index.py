@@ -5,16 +5,19 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
+from array import array
 from collections import Counter
 
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retrieval.index import Index
-from retrieval.library import passage_text_for_index
+from retrieval.facts import extract_facts
+from retrieval.index import Index, passage_text_for_index
+from retrieval.library import analyse
 from retrieval.model import Document, DocumentMeta, Passage
 from retrieval.tokenize import JiebaTokenizer
+from tests.conftest import BUNDLED_REPORT
 
 QUESTIONS = (
     "宣传品发了多少份",
@@ -199,3 +202,25 @@ def test_index_of_only_empty_passages_finds_nothing() -> None:
 
 def test_document_by_id(bundled_document: Document, index: Index) -> None:
     assert index.document(bundled_document.meta.doc_id) is bundled_document
+
+
+def test_stored_offsets_give_each_passage_its_own_terms_where_they_stand(
+    tokenizer: JiebaTokenizer,
+) -> None:
+    """The offsets kept at build time locate a passage's terms exactly as tokenizing the
+    passage's own text again would, headings left out."""
+    entry = analyse(BUNDLED_REPORT.name, BUNDLED_REPORT.read_bytes(), tokenizer, extract_facts)
+    index = Index.build([entry.document], entry.terms, offsets=entry.offsets)
+    headed = 0
+    for row, passage in enumerate(index.passages):
+        expected = sorted(tokenizer.located(passage.text), key=lambda t: t[1])
+        assert index.located(row) == expected
+        assert all(passage.text[start:end] for _, start, end in expected)
+        headed += bool(passage.section_path)
+    assert headed > 10  # the headings' terms were there to leave out
+
+
+def test_offsets_must_match_the_terms(bundled_document: Document, corpus: list[list[str]]) -> None:
+    with pytest.raises(ValueError, match="start and an end"):
+        Index.build([bundled_document], corpus, offsets=[array("I") for _ in corpus])
+    assert Index.build([bundled_document], corpus).located(0) is None
