@@ -82,11 +82,12 @@ from answers.telegram import (
     render_upload_refused,
     split_message,
 )
+from botkit import startup
 from botkit.delivery import PatientRateLimiter
 from botkit.ordering import ChatOrderedUpdateProcessor
 from botkit.persistence import AtomicPicklePersistence
 from botkit.transport import AiohttpRequest
-from config import MissingSetting, Settings
+from config import BadSetting, MissingSetting, Settings
 from retrieval.errors import DocumentError
 
 if TYPE_CHECKING:
@@ -711,7 +712,8 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     root = settings.telegram_api_root
     # PTB instantiates bot_data without arguments; the partial binds this engine and settings.
     state = cast("type[BotState]", partial(BotState, engine, settings))
-    timeout = settings.telegram_timeout
+    # One pool for getUpdates and the sends: the long poll holds one of its connections.
+    transport = AiohttpRequest(_CONNECTIONS, settings.telegram_timeout)
     application = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
@@ -732,8 +734,8 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         .persistence(AtomicPicklePersistence(settings.data_dir / "telegram.pickle"))
         .arbitrary_callback_data(_KEYBOARDS_KEPT)
         # Bot API calls over aiohttp: httpcore's pool churns under many concurrent sends.
-        .request(AiohttpRequest(_CONNECTIONS, timeout))
-        .get_updates_request(AiohttpRequest(1, timeout))
+        .request(transport)
+        .get_updates_request(transport)
         .post_init(set_command_menus)
         .build()
     )
@@ -782,17 +784,29 @@ def serve(settings: Settings, webhook_url: str | None = None) -> None:
         )
     application = build_application(settings, Engine.from_settings(settings))
     if webhook_url is None:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-        return
-    assert settings.webhook_secret is not None
-    application.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=urlsplit(webhook_url).path.lstrip("/"),
-        webhook_url=webhook_url,
-        secret_token=settings.webhook_secret.get_secret_value(),
-        allowed_updates=Update.ALL_TYPES,
-    )
+        start = partial(
+            application.run_polling,
+            allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,
+            close_loop=False,
+        )
+    else:
+        assert settings.webhook_secret is not None
+        start = partial(
+            application.run_webhook,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlsplit(webhook_url).path.lstrip("/"),
+            webhook_url=webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,
+            close_loop=False,
+        )
+    try:
+        startup.run(application, settings.telegram_api_root, start)
+    except startup.Rejected as error:
+        raise BadSetting(str(error)) from None
 
 
 def main() -> int:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
-from config import MissingSetting, Settings
+from config import BadSetting, MissingSetting, Settings, redaction
 
 if TYPE_CHECKING:
     from answers.engine import Engine
@@ -38,7 +38,8 @@ def _settings(docs: Path | None) -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         name = "REPORTQA_" + str(first["loc"][0]).upper() if first["loc"] else "a setting"
-        raise UsageError(f"invalid setting {name}: {first['msg']}") from error
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"invalid setting {name}: {message}") from error
     if docs is not None:
         settings = settings.model_copy(update={"docs_dir": docs})
     return settings
@@ -206,9 +207,11 @@ def serve(args: argparse.Namespace) -> int:
     if run_bot is None:
         raise UsageError("this entry point has no bot: run `reportqa serve`")
     settings = _settings(args.docs)
+    level = logging.getLevelNamesMapping()[settings.log_level]
+    logging.getLogger().setLevel(min(level, logging.INFO) if args.verbose else level)
     try:
         run_bot(settings, args.webhook_url)
-    except (MissingSetting, DocsFolderError) as error:
+    except (MissingSetting, BadSetting, DocsFolderError) as error:
         raise UsageError(str(error)) from error
     return 0
 
@@ -264,10 +267,12 @@ def main(argv: Sequence[str] | None = None, run_bot: RunBot | None = None) -> in
         level=logging.INFO if args.verbose or args.command == "serve" else logging.ERROR,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Before any setting is read: the token and webhook secret never reach the console.
+    redaction.install()
     try:
         return int(args.handler(args))
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(redaction.redact(f"error: {error}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

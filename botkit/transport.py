@@ -16,12 +16,13 @@ for everything else on the way. Neither names the URL, which holds the bot's tok
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 
@@ -53,8 +54,22 @@ class AiohttpRequest(BaseRequest):
             )
 
     async def shutdown(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
+        # Idempotent: PTB shuts down its two requests at once, and they may be this one.
+        session, self._session = self._session, None
+        if session is not None and not session.closed:
+            await session.close()
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """The Bot API's JSON answer; an answer that is not JSON (a web page where the API
+        root points elsewhere) is an error, without PTB's log of the whole payload."""
+        try:
+            parsed = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError:
+            raise TelegramError("Invalid server response: not JSON") from None
+        if not isinstance(parsed, dict):
+            raise TelegramError("Invalid server response: not a JSON object")
+        return parsed
 
     async def do_request(
         self,

@@ -5,6 +5,7 @@ from config.settings import (
     QUESTION_WORDS,
     SYNONYMS,
     USER_DICT,
+    BadSetting,
     MissingSetting,
     Settings,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "QUESTION_WORDS",
     "SYNONYMS",
     "USER_DICT",
+    "BadSetting",
     "MissingSetting",
     "Settings",
 ]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from config.redaction import add_secret
 
 CONFIG_DIR = Path(__file__).resolve().parent
 BUNDLED_DOCS_DIR = CONFIG_DIR / "reports"
@@ -23,6 +26,11 @@ def _default_data_dir() -> Path:
 
 class MissingSetting(ValueError):
     """A setting the bot cannot run without is not set."""
+
+
+class BadSetting(ValueError):
+    """A setting's value does not work: a token the Bot API rejects, an API root that
+    does not answer as one."""
 
 
 class Settings(BaseSettings):
@@ -50,6 +58,14 @@ class Settings(BaseSettings):
     # Seconds a Bot API call may take before it is retried, and how often it is.
     telegram_timeout: float = Field(default=10.0, gt=0)
     telegram_send_retries: int = Field(default=5, ge=0, le=20)
+    # The log level of `reportqa serve` (the other commands log errors only, or INFO with -v).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Secrets are masked in every log line from the moment they are read."""
+        for secret in (self.telegram_token, self.webhook_secret):
+            if secret is not None:
+                add_secret(secret.get_secret_value())
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -64,5 +80,11 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_api_root")
     @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _api_root(cls, value: str) -> str:
+        """An http(s) URL with a host, such as https://api.telegram.org."""
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL such as https://api.telegram.org")
+        if parts.query or parts.fragment:
+            raise ValueError("must be a plain URL, without ? or #")
+        return value.strip().rstrip("/")

@@ -165,7 +165,7 @@ class _Server(ThreadingHTTPServer):
 class FakeBotApi:
     """A Bot API server holding a queue of updates and a record of every call."""
 
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, port: int = 0) -> None:
         self.token = token
         self.bot_user: dict[str, Any] = {
             "id": int(token.split(":")[0]),
@@ -182,7 +182,7 @@ class FakeBotApi:
         self._ids = itertools.count(1)
         self._stopping = False
         self.last_update: dict[str, Any] = {}
-        self._server = _Server(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", port), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -421,6 +421,15 @@ class FakeBotApi:
             self._download(request, path.removeprefix(file_prefix))
             return
         prefix, _, method = path.rpartition("/")
+        if not path.startswith(("/bot", "/file/bot")):
+            # Not a Bot API path: a web server's page, as where an API root points elsewhere.
+            page = b"<html><body><h1>404 Not Found</h1></body></html>"
+            request.send_response(404)
+            request.send_header("Content-Type", "text/html")
+            request.send_header("Content-Length", str(len(page)))
+            request.end_headers()
+            request.wfile.write(page)
+            return
         if prefix != f"/bot{self.token}":
             self._reply(
                 request, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}

@@ -1,0 +1,170 @@
+"""`reportqa serve` as a process: secrets never printed, a bad setting is one line, and a
+Bot API that is down at start is waited for."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import TOKEN, FakeBotApi
+
+_SECRET_HALF = TOKEN.split(":", 1)[1]
+_WEBHOOK_SECRET = "webhook-secret-value-42"
+
+
+def _reportqa() -> str:
+    script = Path(sys.executable).with_name("reportqa")
+    return str(script) if script.exists() else "reportqa"
+
+
+def _env(tmp_path: Path, api_root: str, **settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTQA_")}
+    env.update(
+        REPORTQA_TELEGRAM_TOKEN=TOKEN,
+        REPORTQA_TELEGRAM_API_ROOT=api_root,
+        REPORTQA_DATA_DIR=str(tmp_path / "data"),
+        REPORTQA_WEBHOOK_SECRET=_WEBHOOK_SECRET,
+    )
+    env.update({f"REPORTQA_{k.upper()}": v for k, v in settings.items()})
+    return env
+
+
+def _run(tmp_path: Path, api_root: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [_reportqa(), "serve"],
+        env=_env(tmp_path, api_root, **settings),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _start(tmp_path: Path, api_root: str, **settings: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [_reportqa(), "serve"],
+        env=_env(tmp_path, api_root, **settings),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    return output
+
+
+def _assert_no_secret(output: str) -> None:
+    assert _SECRET_HALF not in output
+    assert _SECRET_HALF.replace(":", "%3A") not in output
+    assert _WEBHOOK_SECRET not in output
+
+
+def _one_error_line(output: str, setting: str) -> None:
+    errors = [line for line in output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and setting in errors[0], output
+    assert "Traceback" not in output
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
+    with FakeBotApi(token="123456:another-token-the-server-knows").running() as fake:
+        finished = _run(tmp_path, fake.root)
+    assert finished.returncode == 2
+    _one_error_line(finished.stderr, "REPORTQA_TELEGRAM_TOKEN")
+    _assert_no_secret(finished.stdout + finished.stderr)
+
+
+def test_an_api_root_that_answers_404_is_one_line(tmp_path: Path) -> None:
+    with FakeBotApi().running() as fake:
+        finished = _run(tmp_path, f"{fake.root}/somewhere-else")
+    assert finished.returncode == 2
+    _one_error_line(finished.stderr, "REPORTQA_TELEGRAM_API_ROOT")
+    _assert_no_secret(finished.stdout + finished.stderr)
+
+
+@pytest.mark.parametrize("root", ["ftp://api.example.org", "not a url", "http://"])
+def test_an_api_root_that_is_not_a_web_url_is_one_line(tmp_path: Path, root: str) -> None:
+    finished = _run(tmp_path, root)
+    assert finished.returncode == 2
+    _one_error_line(finished.stderr, "REPORTQA_TELEGRAM_API_ROOT")
+    _assert_no_secret(finished.stdout + finished.stderr)
+
+
+def test_a_refused_connection_is_retried_and_names_no_secret(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = _start(tmp_path, f"http://127.0.0.1:{port}", log_level="DEBUG")
+    time.sleep(4)
+    assert process.poll() is None  # still waiting for the Bot API, not exited
+    output = _stop(process)
+    assert "Connecting to the Bot API" in output
+    _assert_no_secret(output)
+
+
+def test_at_debug_level_the_token_is_never_logged(tmp_path: Path) -> None:
+    with FakeBotApi().running() as fake:
+        process = _start(tmp_path, fake.root, log_level="DEBUG")
+        try:
+            _wait_for(lambda: bool(fake.calls("setMyCommands")), 120)
+            mark = fake.mark()
+            fake.send_text("12345热线诉求有多少件？", 7)
+            _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
+        finally:
+            output = _stop(process)
+    assert "DEBUG" in output and "getUpdates" in output  # the debug lines were there
+    _assert_no_secret(output)
+
+
+def test_the_bot_waits_for_an_api_down_at_start_then_serves(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = _start(tmp_path, f"http://127.0.0.1:{port}")
+    try:
+        time.sleep(10)
+        assert process.poll() is None
+        with FakeBotApi(port=port).running() as fake:
+            _wait_for(lambda: bool(fake.calls("setMyCommands")), 60)
+            mark = fake.mark()
+            fake.send_text("12345热线诉求有多少件？", 7)
+            _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
+            assert "3531件" in fake.calls("sendMessage", mark)[0].params["text"]
+    finally:
+        output = _stop(process)
+    assert "Traceback" not in output
+
+
+def test_502s_from_getme_and_deletewebhook_are_waited_out(tmp_path: Path) -> None:
+    with FakeBotApi().running() as fake:
+        for method in ("getMe", "deleteWebhook"):
+            for _ in range(2):
+                fake.fail_next(method, "Bad Gateway", 502)
+        process = _start(tmp_path, fake.root)
+        try:
+            _wait_for(lambda: bool(fake.calls("setMyCommands")), 120)
+            mark = fake.mark()
+            fake.send_text("12345热线诉求有多少件？", 7)
+            _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
+        finally:
+            output = _stop(process)
+    assert process.returncode == 0
+    assert "Traceback" not in output
