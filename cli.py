@@ -94,6 +94,7 @@ def index(args: argparse.Namespace) -> int:
     from retrieval.cache import DocumentCache
     from retrieval.errors import DocsFolderError
     from retrieval.facts import extract_facts
+    from retrieval.isolation import isolated_reader
     from retrieval.library import Duplicate, Failure, LoadedFile, document_files, iter_load
     from retrieval.tokenize import JiebaTokenizer
 
@@ -102,7 +103,11 @@ def index(args: argparse.Namespace) -> int:
     try:
         total = len(document_files(settings.docs_dir))
         outcomes = iter_load(
-            settings.docs_dir, JiebaTokenizer(), extract_facts, DocumentCache(settings.data_dir)
+            settings.docs_dir,
+            JiebaTokenizer(),
+            extract_facts,
+            DocumentCache(settings.data_dir),
+            isolated_reader(),
         )
         loaded = failed = 0
         # The bar shows only when the folder takes more than a moment.

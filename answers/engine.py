@@ -24,8 +24,9 @@ from retrieval.errors import DocsFolderError
 from retrieval.facts import extract_facts, sentence_of
 from retrieval.index import Index
 from retrieval.ingest import save_upload
-from retrieval.library import FactExtractor, LoadResult, load_folder
-from retrieval.model import DocumentMeta, Fact
+from retrieval.isolation import isolated_reader
+from retrieval.library import Analyser, FactExtractor, LoadResult, load_folder
+from retrieval.model import Document, DocumentMeta, Fact
 from retrieval.normalize import compact
 from retrieval.tokenize import JiebaTokenizer, is_number
 
@@ -115,6 +116,9 @@ class Engine:
         self.tokenizer = tokenizer or JiebaTokenizer()
         self.extract = extract
         self.cache = DocumentCache(settings.data_dir)
+        # Files are read in a worker process with memory and time limits: a hostile
+        # upload fails alone and never takes the served index down.
+        self.analyser: Analyser = isolated_reader()
         self._reload_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self._snapshot: Snapshot | None = snapshot
@@ -148,7 +152,9 @@ class Engine:
         return self.snapshot.load
 
     def _build(self) -> Snapshot:
-        load = load_folder(self.settings.docs_dir, self.tokenizer, self.extract, self.cache)
+        load = load_folder(
+            self.settings.docs_dir, self.tokenizer, self.extract, self.cache, self.analyser
+        )
         if not load.files:
             reasons = "; ".join(f"{f.source}: {f.reason}" for f in load.failures)
             raise DocsFolderError(
@@ -258,9 +264,18 @@ class Engine:
         with self._ingest_lock:
             loaded = {f.entry.document.content_hash: f.path.name for f in self.snapshot.load.files}
             path, document = save_upload(
-                self.settings.docs_dir, filename, content, self.max_upload_bytes, loaded
+                self.settings.docs_dir,
+                filename,
+                content,
+                self.max_upload_bytes,
+                loaded,
+                parse=self._parse_upload,
             )
         return IngestReport(path.name, document.meta, self.reload())
+
+
+    def _parse_upload(self, name: str, content: bytes) -> Document:
+        return self.analyser(name, content, self.tokenizer, self.extract).document
 
 
 def _by_source(snapshot: Snapshot | None) -> dict[str, str]:

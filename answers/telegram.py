@@ -22,6 +22,8 @@ from retrieval.errors import (
     EmptyDocument,
     NameClash,
     NoTextLayer,
+    OverLimits,
+    ReaderFailed,
     TooLarge,
     UndecodableText,
     UnsupportedFormat,
@@ -88,12 +90,19 @@ _REASONS_BY_ERROR: dict[type[DocumentError], str] = {
     EmptyDocument: "文件里没有报告正文",
     CorruptDocument: "文件已损坏，或内容与扩展名不符",
     TooLarge: "文件超过大小上限（20 MB）",
+    OverLimits: "文件超出读取上限（解压后过大、页数或文字过多），未载入",
+    ReaderFailed: "读取这个文件超出了内存或时间上限，未载入",
     NameClash: "与已有的另一份报告重名",
     DuplicateDocument: "与已加载的一份报告内容相同",
 }
 
 # The engine reports failures as English sentences; these keywords map them to Chinese.
 _REASONS_BY_KEYWORD: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("a reading limit",), _REASONS_BY_ERROR[OverLimits]),
+    (
+        ("reading the file ran out", "reading the file took", "reader died"),
+        _REASONS_BY_ERROR[ReaderFailed],
+    ),
     (("unsupported", "extension"), _REASONS_BY_ERROR[UnsupportedFormat]),
     (("decode", "encoding"), _REASONS_BY_ERROR[UndecodableText]),
     (("text layer", "scan"), _REASONS_BY_ERROR[NoTextLayer]),

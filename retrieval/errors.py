@@ -29,6 +29,15 @@ class TooLarge(DocumentError):
     """An upload is larger than the limit."""
 
 
+class OverLimits(DocumentError):
+    """Reading the document would take more than the limits allow (a zip bomb, a PDF of
+    thousands of pages, megabytes of text)."""
+
+
+class ReaderFailed(DocumentError):
+    """The worker reading the document ran out of memory or time, or died."""
+
+
 class NameClash(DocumentError):
     """A different document already has this name."""
 

@@ -6,6 +6,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from retrieval.errors import (
@@ -75,21 +76,29 @@ def _free_name(folder: Path, name: str, content: bytes) -> tuple[Path, bool]:
     raise NameClash(f"{name}: too many documents with this name")
 
 
+def _parse(name: str, content: bytes) -> Document:
+    return build_document(read_bytes(name, content))
+
+
 def save_upload(
     folder: Path,
     name: str,
     content: bytes,
     max_bytes: int,
     loaded: dict[str, str] | None = None,
+    parse: Callable[[str, bytes], Document] | None = None,
 ) -> tuple[Path, Document]:
     """Check, parse and save an upload; nothing is written unless it parses as a report.
+
+    `parse` reads the bytes into a document (in a worker process, for the engine); by
+    default it reads them here.
 
     The old file of the same name is never overwritten: a different document gets a new
     name. The write goes to a hidden temporary file that is renamed into place, so a
     crash leaves no half-written document.
     """
     safe = check_upload(name, len(content), max_bytes)
-    document = build_document(read_bytes(safe, content))
+    document = (parse or _parse)(safe, content)
     if len(document.passages) <= 1:
         raise EmptyDocument(f"{safe}: no report text found")
     folder.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,8 @@ from retrieval.tokenize import JiebaTokenizer
 logger = logging.getLogger(__name__)
 
 FactExtractor = Callable[[Passage], tuple[Fact, ...]]
+# Reads, parses and analyses one file's bytes: `analyse` here, or in a worker process.
+Analyser = Callable[[str, bytes, JiebaTokenizer, FactExtractor], CachedDocument]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +102,12 @@ def iter_load(
     tokenizer: JiebaTokenizer,
     extract: FactExtractor,
     cache: DocumentCache | None,
+    analyser: Analyser | None = None,
 ) -> Iterator[LoadedFile | Failure | Duplicate]:
-    """Load a folder file by file, yielding each outcome as it is known."""
+    """Load a folder file by file, yielding each outcome as it is known.
+
+    Files not in the cache are read by `analyser`, `analyse` in this process by default.
+    """
     seen: dict[str, str] = {}
     for path in document_files(docs_dir):
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -118,7 +124,7 @@ def iter_load(
         cached = entry is not None
         if entry is None:
             try:
-                entry = analyse(path.name, content, tokenizer, extract)
+                entry = (analyser or analyse)(path.name, content, tokenizer, extract)
             except DocumentError as error:
                 # Readers name the file in their messages; the Failure names it already.
                 yield Failure(path.name, str(error).removeprefix(f"{path.name}: "))
@@ -138,12 +144,13 @@ def load_folder(
     tokenizer: JiebaTokenizer,
     extract: FactExtractor,
     cache: DocumentCache | None = None,
+    analyser: Analyser | None = None,
 ) -> LoadResult:
     """Load every report of a folder; bad files become failures, never exceptions."""
     files: list[LoadedFile] = []
     failures: list[Failure] = []
     duplicates: list[Duplicate] = []
-    for outcome in iter_load(docs_dir, tokenizer, extract, cache):
+    for outcome in iter_load(docs_dir, tokenizer, extract, cache, analyser):
         if isinstance(outcome, LoadedFile):
             files.append(outcome)
         elif isinstance(outcome, Failure):

@@ -63,6 +63,16 @@ class JiebaTokenizer:
         self._question_words_path = question_words
         self._synonyms_path = synonyms
 
+    @property
+    def settings(self) -> tuple[str, ...]:
+        """What the tokenizer is built from, to build the same one in another process."""
+        return (str(self._user_dict), str(self._question_words_path), str(self._synonyms_path))
+
+    @classmethod
+    def from_settings(cls, settings: tuple[str, ...]) -> JiebaTokenizer:
+        user_dict, question_words, synonyms = (Path(value) for value in settings)
+        return cls(user_dict, question_words, synonyms)
+
     @cached_property
     def _jieba(self) -> jieba.Tokenizer:
         # Imported and built on first use: jieba's dictionary takes a second to load, which

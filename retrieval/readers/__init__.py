@@ -13,6 +13,7 @@ from pathlib import Path, PurePath
 from typing import cast
 
 from retrieval.errors import CorruptDocument, DocumentError, EmptyDocument, UnsupportedFormat
+from retrieval.limits import MAX_FILE_BYTES, check_size, check_text
 from retrieval.model import RawDocument
 
 __all__ = ["SUPPORTED_SUFFIXES", "read_bytes", "read_document"]
@@ -49,10 +50,11 @@ def read_document(path: Path) -> RawDocument:
 def read_bytes(name: str, content: bytes) -> RawDocument:
     """Read a report held in memory (an upload); `name` gives the format by its suffix."""
     reader = _reader_for(name)
+    check_size(name, len(content), MAX_FILE_BYTES)
     if not content.strip():
         raise EmptyDocument(f"{name}: the file is empty")
     try:
-        return reader(name, content)
+        raw = reader(name, content)
     except DocumentError:
         raise
     except Exception as exc:
@@ -64,6 +66,8 @@ def read_bytes(name: str, content: bytes) -> RawDocument:
             f"{name}: the file is damaged or not a valid {PurePath(name).suffix} file "
             f"({type(exc).__name__})"
         ) from exc
+    check_text(name, sum(len(block.text) for block in raw.blocks))
+    return raw
 
 
 def _reader_for(name: str) -> Reader:

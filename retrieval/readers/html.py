@@ -8,6 +8,7 @@ import trafilatura
 from lxml import etree
 
 from retrieval.errors import CorruptDocument, EmptyDocument
+from retrieval.limits import MAX_PAGE_BYTES, check_size
 from retrieval.metadata import is_header_line
 from retrieval.model import Block, RawDocument
 from retrieval.readers._blocks import clean_cell, line_blocks, table_block
@@ -37,6 +38,7 @@ _TITLE_META = {"articletitle", "title", "og:title", "dc.title", "subject"}
 
 def read_html(name: str, content: bytes) -> RawDocument:
     """Read a saved web page: title hint plus the article's paragraphs, lists and tables."""
+    check_size(name, len(content), MAX_PAGE_BYTES, "the page")
     declared = _declared_charset(content)
     page, encoding = decode_text(content, name, declared)
     if not page.strip():

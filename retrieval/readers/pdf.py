@@ -12,11 +12,15 @@ from dataclasses import dataclass
 
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTChar, LTContainer, LTItem, LTPage, LTTextLine
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
 from pdfminer.psexceptions import PSException
 
 from retrieval.errors import CorruptDocument, EmptyDocument, NoTextLayer, UndecodableText
+from retrieval.limits import MAX_PDF_PAGES, check_pages
 from retrieval.model import Block, RawDocument
 from retrieval.readers._blocks import table_block
 from retrieval.readers.pdf_tables import RuledTable, ruled_tables
@@ -74,11 +78,14 @@ def read_pdf(name: str, content: bytes) -> RawDocument:
     """Read a PDF's text layer into paragraph blocks, each with its 1-based page number."""
     if b"%PDF-" not in content[:1024]:
         raise CorruptDocument(f"{name}: not a PDF file (no %PDF header)")
+    check_pages(name, _page_count(content))  # before any page is laid out
     tables, info_title = ruled_tables(content)
     try:
         pages = [
             _page_lines(page, number, tables.get(number, []))
-            for number, page in enumerate(_pages(content), 1)
+            for number, page in enumerate(
+                itertools.islice(_pages(content), MAX_PDF_PAGES + 1), 1
+            )
         ]
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise CorruptDocument(f"{name}: the PDF is encrypted and cannot be read") from exc
@@ -86,6 +93,7 @@ def read_pdf(name: str, content: bytes) -> RawDocument:
         raise CorruptDocument(f"{name}: the PDF is damaged ({exc})") from exc
     if not pages:
         raise EmptyDocument(f"{name}: the PDF has no pages")
+    check_pages(name, len(pages))  # a page tree that said fewer than it holds
     all_text = "".join(line.text for lines in pages for line in lines)
     if not all_text.strip():
         raise NoTextLayer(
@@ -98,6 +106,20 @@ def read_pdf(name: str, content: bytes) -> RawDocument:
         raise EmptyDocument(f"{name}: the PDF holds no text besides page numbers")
     hints = (info_title,) if info_title else ()
     return RawDocument(source=name, format="pdf", blocks=blocks, title_hints=hints)
+
+
+def _page_count(content: bytes) -> int:
+    """The pages the PDF's page tree declares, read without laying any out; 0 when the
+    tree cannot be read (the layout step then reports what is wrong)."""
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(content)))
+        tree = resolve1(document.catalog.get("Pages"))
+        count = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+    except (PDFException, PSException, ValueError, TypeError, KeyError):
+        return 0
+    if isinstance(count, int):
+        return count
+    return sum(1 for _ in itertools.islice(PDFPage.create_pages(document), MAX_PDF_PAGES + 1))
 
 
 def _pages(content: bytes) -> Iterator[LTPage]:

@@ -17,6 +17,7 @@ from docx.types import ProvidesStoryPart
 from lxml import etree
 
 from retrieval.errors import CorruptDocument, EmptyDocument
+from retrieval.limits import check_zip
 from retrieval.model import Block, RawDocument
 from retrieval.readers._blocks import clean_cell, line_blocks, table_block
 
@@ -33,6 +34,8 @@ _CONTENT_CONTROL_BODY = qn("w:sdtContent")
 def read_docx(name: str, content: bytes) -> RawDocument:
     """Read a .docx file: each paragraph line a block, each data table a table block."""
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            check_zip(name, archive)  # before anything is inflated
         document = docx.Document(io.BytesIO(content))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.LxmlError) as exc:
         raise CorruptDocument(f"{name}: not a readable Word .docx file ({exc})") from exc
