@@ -273,7 +273,6 @@ class Engine:
             )
         return IngestReport(path.name, document.meta, self.reload())
 
-
     def _parse_upload(self, name: str, content: bytes) -> Document:
         return self.analyser(name, content, self.tokenizer, self.extract).document
 

@@ -76,8 +76,7 @@ class IsolatedReader:
             except MemoryError:
                 self._discard(kill=True)
                 raise ReaderFailed(
-                    f"{name}: reading the file ran out of memory "
-                    f"({self.memory_bytes // MB} MB)"
+                    f"{name}: reading the file ran out of memory ({self.memory_bytes // MB} MB)"
                 ) from None
             except BrokenProcessPool:
                 self._discard(kill=True)

@@ -34,9 +34,7 @@ _SAID = " (a reading limit)"
 def check_size(name: str, size: int, limit: int, what: str = "the file") -> None:
     """Raise OverLimits when `size` bytes exceed `limit`."""
     if size > limit:
-        raise OverLimits(
-            f"{name}: {what} is {size / MB:.0f} MB, over {limit / MB:.0f} MB{_SAID}"
-        )
+        raise OverLimits(f"{name}: {what} is {size / MB:.0f} MB, over {limit / MB:.0f} MB{_SAID}")
 
 
 def check_zip(name: str, archive: zipfile.ZipFile) -> None:

@@ -83,9 +83,7 @@ def read_pdf(name: str, content: bytes) -> RawDocument:
     try:
         pages = [
             _page_lines(page, number, tables.get(number, []))
-            for number, page in enumerate(
-                itertools.islice(_pages(content), MAX_PDF_PAGES + 1), 1
-            )
+            for number, page in enumerate(itertools.islice(_pages(content), MAX_PDF_PAGES + 1), 1)
         ]
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise CorruptDocument(f"{name}: the PDF is encrypted and cannot be read") from exc
