@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import pickle
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,7 +90,7 @@ SERVED = {FULL: (FULL, 28), SHORT: (SHORT, 13)}  # the table is a passage per ro
 
 
 def _entries(data_dir: Path) -> list[Path]:
-    return sorted((data_dir / "cache").glob("*.pickle"))
+    return sorted((data_dir / "cache").glob("*.json"))
 
 
 def test_a_second_start_loads_every_document_from_the_cache(
@@ -94,7 +98,7 @@ def test_a_second_start_loads_every_document_from_the_cache(
 ) -> None:
     first = _start(docs, data_dir, tokenizer)
     second = Engine.from_settings(_settings(docs, data_dir))
-    leftovers = sorted(p.name for p in (data_dir / "cache").iterdir() if p.suffix != ".pickle")
+    leftovers = sorted(p.name for p in (data_dir / "cache").iterdir() if p.suffix != ".json")
     actual = (_cached(first), _cached(second), _served(second), len(_entries(data_dir)), leftovers)
     assert actual == ({FULL: False, SHORT: False}, {FULL: True, SHORT: True}, SERVED, 2, [])
 
@@ -139,14 +143,54 @@ def test_a_changed_document_is_analysed_again_and_the_other_cached(
     )
 
 
+class _Planted:
+    """A pickle that runs code when loaded: it creates the file named."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _entry_with(body: bytes) -> bytes:
+    """An entry whose header is right for `body`: only the body can be wrong."""
+    header = {
+        "format": "reportqa-document-cache",
+        "version": retrieval.cache.CACHE_VERSION,
+        "byteorder": sys.byteorder,
+        "length": len(body),
+        "sha256": hashlib.sha256(body).hexdigest(),
+    }
+    return json.dumps(header).encode() + b"\n" + body
+
+
 # Ways a cache file can be damaged: (id, what to write over every entry).
 DAMAGE = [
-    pytest.param(b"garbage, not a pickle", id="garbage"),
+    pytest.param(b"garbage, not an entry", id="garbage"),
     pytest.param(b"", id="empty"),
-    pytest.param(b"\x80\x05\x95", id="truncated"),
-    pytest.param(pickle.dumps("an entry from nowhere"), id="wrong-shape"),
-    pytest.param(pickle.dumps(("key", {"document": None})), id="wrong-type"),
+    pytest.param(b'{"format": "reportqa-document-cache"', id="truncated"),
+    pytest.param(pickle.dumps("an entry from nowhere"), id="a-pickle"),
+    pytest.param(_entry_with(b'{"key": "k", "document": null}'), id="wrong-shape"),
+    pytest.param(_entry_with(b"[1, 2, 3]"), id="wrong-type"),
+    pytest.param(_entry_with(b"{}")[:-2] + b"[]", id="checksum"),
 ]
+
+
+def test_a_planted_pickle_never_runs_and_the_entry_is_rebuilt(
+    docs: Path, data_dir: Path, tokenizer: JiebaTokenizer, tmp_path: Path
+) -> None:
+    _start(docs, data_dir, tokenizer)
+    marker = tmp_path / "planted-code-ran"
+    planted = pickle.dumps(_Planted(marker))
+    entries = _entries(data_dir)
+    for entry in entries:
+        entry.write_bytes(planted)
+        entry.with_suffix(".pickle").write_bytes(planted)  # the old format's name
+    engine = _start(docs, data_dir, tokenizer)
+    assert not marker.exists()
+    assert (_cached(engine), _served(engine)) == ({FULL: False, SHORT: False}, SERVED)
+    assert all(entry.read_bytes().startswith(b'{"format"') for entry in entries)
 
 
 @pytest.mark.parametrize("damage", DAMAGE)
@@ -189,7 +233,7 @@ def test_an_entry_stored_under_another_key_is_not_trusted(
     short_key = cache_key((docs / SHORT).read_bytes(), SHORT, tokenizer.fingerprint)
     cache = data_dir / "cache"
     # The full report's entry now holds the short report, stored under the short one's key.
-    shutil.copy(cache / f"{short_key}.pickle", cache / f"{full_key}.pickle")
+    shutil.copy(cache / f"{short_key}.json", cache / f"{full_key}.json")
     engine = _start(docs, data_dir, tokenizer)
     assert (_cached(engine), _served(engine)) == ({FULL: False, SHORT: True}, SERVED)
 
