@@ -50,7 +50,7 @@ from telegram.ext import (
 )
 
 from answers.followup import report_year
-from answers.model import Answer
+from answers.model import Answer, AnswerRef
 from answers.telegram import (
     ADMIN_ONLY_RELOAD,
     ADMIN_ONLY_UPLOAD,
@@ -85,7 +85,7 @@ from answers.telegram import (
 from botkit import startup
 from botkit.delivery import PatientRateLimiter
 from botkit.ordering import ChatOrderedUpdateProcessor
-from botkit.persistence import AtomicPicklePersistence
+from botkit.persistence import AtomicJsonPersistence
 from botkit.transport import AiohttpRequest
 from config import BadSetting, MissingSetting, Settings
 from retrieval.errors import DocumentError
@@ -731,7 +731,8 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
                 settings.telegram_send_retries,
             )
         )
-        .persistence(AtomicPicklePersistence(settings.data_dir / "telegram.pickle"))
+        # Buttons' answers (AnswerRef) and chats' context as JSON: data, never code.
+        .persistence(AtomicJsonPersistence(settings.data_dir / "telegram.json", (AnswerRef,)))
         .arbitrary_callback_data(_KEYBOARDS_KEPT)
         # Bot API calls over aiohttp: httpcore's pool churns under many concurrent sends.
         .request(transport)

@@ -533,13 +533,18 @@ async def test_reportqa_serve_process_answers_through_the_configured_api_root(
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
+        mark = fake.send_text(FIGURE_QUESTION, CITIZEN)
+        replies = []
         try:
-            mark = fake.send_text(FIGURE_QUESTION, CITIZEN)
-            (reply,) = await fake.wait_for("sendMessage", after=mark, timeout=60)
+            replies = await fake.wait_for("sendMessage", after=mark, timeout=60)
+        except AssertionError:
+            pass
         finally:
-            process.terminate()
+            if process.returncode is None:
+                process.terminate()
             _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert "<b>3531件</b>" in reply.params["text"]
+    assert replies, f"no answer; the process said: {stderr.decode('utf-8', 'replace')[-3000:]}"
+    assert "<b>3531件</b>" in replies[0].params["text"]
     assert TOKEN not in stderr.decode("utf-8", "replace")
 
 

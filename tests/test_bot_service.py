@@ -188,7 +188,7 @@ async def test_buttons_and_chat_context_survive_a_restart(
     settings = _served(engine, tmp_path, fake)
     async for first in _running(settings, engine, fake):
         (reply,) = await first.say(FIGURE_QUESTION)
-    assert (tmp_path / "data" / "telegram.pickle").exists()
+    assert (tmp_path / "data" / "telegram.json").exists()
     async for second in _running(settings, engine, fake):
         mark = await second.press(reply, "原文")
         (passage,) = await fake.wait_for("sendMessage", after=mark)
