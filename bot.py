@@ -34,7 +34,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -639,8 +639,12 @@ async def unknown_command(update: Update, context: Context) -> None:
 async def error_handler(update: object, context: Context) -> None:
     """Log the error, tell the user in Chinese, and tell the administrators (rate-limited).
 
-    Sends have been retried by the rate limiter before an error gets here.
+    Sends have been retried by the rate limiter before an error gets here. A network
+    error while polling (no update) is one warning line: PTB's updater polls again.
     """
+    if update is None and isinstance(context.error, NetworkError):
+        logger.warning("Polling for updates failed (%s); retrying", context.error)
+        return
     logger.error("Error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:

@@ -18,8 +18,10 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
 import resource
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 WORKER_MEMORY_BYTES = 2048 * MB
 # Seconds one file may take to read and analyse; the bundled report takes well under one.
 READ_TIMEOUT = 120.0
+# How often a worker checks that the process it reads for is still there.
+_OWNER_CHECK_SECONDS = 0.5
 
 
 class IsolatedReader:
@@ -96,8 +100,8 @@ class IsolatedReader:
             self._executor = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=context,
-                initializer=_limit_memory,
-                initargs=(self.memory_bytes,),
+                initializer=_start_worker,
+                initargs=(self.memory_bytes, os.getpid()),
             )
         return self._executor
 
@@ -131,8 +135,23 @@ def isolated_reader() -> IsolatedReader:
 _tokenizers: dict[tuple[str, ...], JiebaTokenizer] = {}
 
 
-def _limit_memory(memory_bytes: int) -> None:
+def _start_worker(memory_bytes: int, owner: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # A worker outlives a process killed outright (SIGKILL, or SIGTERM before its handlers
+    # are set), blocked writing a result nobody reads, and keeps the fork server and the
+    # owner's stdout open: it ends itself once the owner is gone.
+    threading.Thread(target=_exit_without, args=(owner,), daemon=True).start()
+
+
+def _exit_without(owner: int) -> None:
+    while True:
+        time.sleep(_OWNER_CHECK_SECONDS)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid now belongs to another user's process
+            os._exit(1)
 
 
 def _analyse(

@@ -145,6 +145,19 @@ async def test_every_answer_is_delivered_once_through_flood_control_and_5xx(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 
 
+async def test_polling_through_502s_and_a_dropped_connection(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await bot.idle()
+    for _ in range(2):
+        bot.fake.fail_next("getUpdates", "Bad Gateway", 502)
+    bot.fake.drop_next("getUpdates")
+    with caplog.at_level(logging.WARNING):
+        (reply,) = await bot.say(FIGURE_QUESTION)
+    assert "<b>3531件</b>" in reply.params["text"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
 @pytest.mark.parametrize("fault", ["hang", "drop"])
 async def test_a_send_that_hangs_or_loses_its_connection_is_sent_again(
     bot: Harness, fault: str, caplog: pytest.LogCaptureFixture

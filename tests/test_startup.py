@@ -48,21 +48,28 @@ def _run(tmp_path: Path, api_root: str, **settings: str) -> subprocess.Completed
     )
 
 
-def _start(tmp_path: Path, api_root: str, **settings: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [_reportqa(), "serve"],
-        env=_env(tmp_path, api_root, **settings),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+class _Served:
+    """A `reportqa serve` process writing its console output to a file."""
 
+    def __init__(self, tmp_path: Path, api_root: str, **settings: str) -> None:
+        self.log = tmp_path / "console.log"
+        with self.log.open("w") as console:
+            self.process = subprocess.Popen(
+                [_reportqa(), "serve"],
+                env=_env(tmp_path, api_root, **settings),
+                cwd=tmp_path,
+                stdout=console,
+                stderr=subprocess.STDOUT,
+            )
 
-def _stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=60)
-    return output
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+        return self.output()
 
 
 def _assert_no_secret(output: str) -> None:
@@ -112,24 +119,25 @@ def test_a_refused_connection_is_retried_and_names_no_secret(tmp_path: Path) -> 
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = _start(tmp_path, f"http://127.0.0.1:{port}", log_level="DEBUG")
-    time.sleep(4)
-    assert process.poll() is None  # still waiting for the Bot API, not exited
-    output = _stop(process)
-    assert "Connecting to the Bot API" in output
+    served = _Served(tmp_path, f"http://127.0.0.1:{port}", log_level="DEBUG")
+    _wait_for(lambda: "Connecting to the Bot API" in served.output(), 120)
+    time.sleep(4)  # a few refused attempts
+    assert served.process.poll() is None  # still waiting for the Bot API, not exited
+    output = served.stop()
+    assert served.process.returncode == 0
     _assert_no_secret(output)
 
 
 def test_at_debug_level_the_token_is_never_logged(tmp_path: Path) -> None:
     with FakeBotApi().running() as fake:
-        process = _start(tmp_path, fake.root, log_level="DEBUG")
+        served = _Served(tmp_path, fake.root, log_level="DEBUG")
         try:
             _wait_for(lambda: bool(fake.calls("setMyCommands")), 120)
             mark = fake.mark()
             fake.send_text("12345热线诉求有多少件？", 7)
             _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
         finally:
-            output = _stop(process)
+            output = served.stop()
     assert "DEBUG" in output and "getUpdates" in output  # the debug lines were there
     _assert_no_secret(output)
 
@@ -138,10 +146,11 @@ def test_the_bot_waits_for_an_api_down_at_start_then_serves(tmp_path: Path) -> N
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = _start(tmp_path, f"http://127.0.0.1:{port}")
+    served = _Served(tmp_path, f"http://127.0.0.1:{port}")
     try:
-        time.sleep(10)
-        assert process.poll() is None
+        _wait_for(lambda: "Connecting to the Bot API" in served.output(), 120)
+        time.sleep(10)  # the API is down for 10 s
+        assert served.process.poll() is None
         with FakeBotApi(port=port).running() as fake:
             _wait_for(lambda: bool(fake.calls("setMyCommands")), 60)
             mark = fake.mark()
@@ -149,7 +158,7 @@ def test_the_bot_waits_for_an_api_down_at_start_then_serves(tmp_path: Path) -> N
             _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
             assert "3531件" in fake.calls("sendMessage", mark)[0].params["text"]
     finally:
-        output = _stop(process)
+        output = served.stop()
     assert "Traceback" not in output
 
 
@@ -158,13 +167,13 @@ def test_502s_from_getme_and_deletewebhook_are_waited_out(tmp_path: Path) -> Non
         for method in ("getMe", "deleteWebhook"):
             for _ in range(2):
                 fake.fail_next(method, "Bad Gateway", 502)
-        process = _start(tmp_path, fake.root)
+        served = _Served(tmp_path, fake.root)
         try:
             _wait_for(lambda: bool(fake.calls("setMyCommands")), 120)
             mark = fake.mark()
             fake.send_text("12345热线诉求有多少件？", 7)
             _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
         finally:
-            output = _stop(process)
-    assert process.returncode == 0
+            output = served.stop()
+    assert served.process.returncode == 0
     assert "Traceback" not in output
