@@ -788,13 +788,14 @@ def serve(settings: Settings, webhook_url: str | None = None) -> None:
             "(letters, digits, _ and -)"
         )
     application = build_application(settings, Engine.from_settings(settings))
+    # Start-up calls retried while the network is down; startup.run owns the loop.
+    common: dict[str, Any] = {
+        "allowed_updates": Update.ALL_TYPES,
+        "bootstrap_retries": -1,
+        "close_loop": False,
+    }
     if webhook_url is None:
-        start = partial(
-            application.run_polling,
-            allowed_updates=Update.ALL_TYPES,
-            bootstrap_retries=-1,
-            close_loop=False,
-        )
+        start = partial(application.run_polling, **common)
     else:
         assert settings.webhook_secret is not None
         start = partial(
@@ -804,9 +805,7 @@ def serve(settings: Settings, webhook_url: str | None = None) -> None:
             url_path=urlsplit(webhook_url).path.lstrip("/"),
             webhook_url=webhook_url,
             secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
-            bootstrap_retries=-1,
-            close_loop=False,
+            **common,
         )
     try:
         startup.run(application, settings.telegram_api_root, start)

@@ -19,7 +19,7 @@ from answers.followup import FollowUp, complete
 from answers.model import Answer, AnswerRef, Citation, ShortAnswer
 from answers.routing import Router
 from config import Settings
-from retrieval.cache import DocumentCache
+from retrieval.cache import CachedDocument, DocumentCache, cache_key
 from retrieval.errors import DocsFolderError
 from retrieval.facts import extract_facts, sentence_of
 from retrieval.index import Index
@@ -261,6 +261,13 @@ class Engine:
 
         Raises DocumentError (nothing saved) for a bad type, size or content.
         """
+        analysed: dict[str, CachedDocument] = {}
+
+        def parse(name: str, data: bytes) -> Document:
+            # Read in the worker, as every file is; kept to spare the reload reading again.
+            analysed[name] = self.analyser(name, data, self.tokenizer, self.extract)
+            return analysed[name].document
+
         with self._ingest_lock:
             loaded = {f.entry.document.content_hash: f.path.name for f in self.snapshot.load.files}
             path, document = save_upload(
@@ -269,12 +276,13 @@ class Engine:
                 content,
                 self.max_upload_bytes,
                 loaded,
-                parse=self._parse_upload,
+                parse=parse,
             )
+            entry = analysed.get(path.name)  # saved under the name it was read as
+            if entry is not None:
+                key = cache_key(content, path.name, self.tokenizer.fingerprint)
+                self.cache.put(key, entry)
         return IngestReport(path.name, document.meta, self.reload())
-
-    def _parse_upload(self, name: str, content: bytes) -> Document:
-        return self.analyser(name, content, self.tokenizer, self.extract).document
 
 
 def _by_source(snapshot: Snapshot | None) -> dict[str, str]:

@@ -70,26 +70,16 @@ def _rejection(error: InvalidToken, api_root: str) -> str:
     while cause is not None and len(causes) < 8:
         causes.append(cause)
         cause = cause.__cause__
+    # PTB's innermost InvalidToken begins with the HTTP status: "Not Found (404). …".
+    inner = next((c for c in reversed(causes) if isinstance(c, InvalidToken)), error)
+    status = inner.message.split(".", 1)[0][:40]
     if any(type(c) is TelegramError and "Invalid server response" in c.message for c in causes):
         # A 401/404 that is not a Bot API's JSON: the URL points elsewhere.
-        status = _status(causes)
         return (
-            f"REPORTQA_TELEGRAM_API_ROOT {api_root} does not answer as a Bot API"
-            f"{f' ({status})' if status else ''}: check the URL"
+            f"REPORTQA_TELEGRAM_API_ROOT {api_root} does not answer as a Bot API ({status}): "
+            "check the URL"
         )
-    status = _status(causes)
     return (
-        f"REPORTQA_TELEGRAM_TOKEN was rejected by the Bot API at {api_root}"
-        f"{f' ({status})' if status else ''}: check the token @BotFather gave"
+        f"REPORTQA_TELEGRAM_TOKEN was rejected by the Bot API at {api_root} ({status}): "
+        "check the token @BotFather gave"
     )
-
-
-def _status(causes: list[BaseException]) -> str:
-    """The HTTP status PTB put at the head of the innermost Bot API error, if any."""
-    for cause in reversed(causes):
-        if isinstance(cause, InvalidToken):
-            text = cause.message.split(".", 1)[0]
-            if "(" in text and text.endswith(")"):
-                return text
-            return text if len(text) <= 40 else ""
-    return ""

@@ -61,8 +61,8 @@ class RedactingFormatter(logging.Formatter):
 
 
 def install() -> None:
-    """Redact the root logger's handlers (present and those added by basicConfig later
-    are not covered: call after configuring logging) and uncaught exceptions."""
+    """Redact what the root logger's handlers print, and uncaught exceptions. Call it
+    after logging is configured: handlers added later are not covered."""
     for handler in logging.getLogger().handlers:
         if not isinstance(handler.formatter, RedactingFormatter):
             handler.setFormatter(RedactingFormatter(handler.formatter))

@@ -308,7 +308,7 @@ def _row(label: str, value: str) -> None:
     print(f"  {label:<50} {value}")
 
 
-def _reportqa_command() -> list[str]:
+def reportqa_command() -> list[str]:
     """The installed console script beside this interpreter, else the module it runs."""
     script = shutil.which("reportqa", path=str(Path(sys.executable).parent)) or shutil.which(
         "reportqa"
@@ -344,7 +344,7 @@ def bench_index_cache(reports: int, seed: int, workdir: Path) -> None:
     write_reports(generated, docs)
     _row("generate and write the reports", f"{time.perf_counter() - started:.2f} s")
 
-    command = [*_reportqa_command(), "index", "--docs", str(docs)]
+    command = [*reportqa_command(), "index", "--docs", str(docs)]
     data_dir = workdir / "data-cli"
     cold, cold_out = _run(command, data_dir, workdir)
     warm, warm_out = _run(command, data_dir, workdir)
@@ -532,7 +532,7 @@ def bench_batch(workdir: Path) -> None:
     docs = workdir / "bundled"
     docs.mkdir()
     shutil.copy2(TEMPLATE, docs / TEMPLATE.name)
-    command = [*_reportqa_command(), "ask", "--json", "--docs", str(docs), "-"]
+    command = [*reportqa_command(), "ask", "--json", "--docs", str(docs), "-"]
     stdin = "".join(f"{q}\n" for q in asked)
     data_dir = workdir / "data-batch"
     for label in ("cold cache", "warm cache"):

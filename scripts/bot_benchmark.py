@@ -29,15 +29,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from config import BUNDLED_DOCS_DIR  # noqa: E402
-from scripts.benchmark import batch_questions, generate_reports, questions, write_reports  # noqa: E402
+from scripts.benchmark import (  # noqa: E402
+    batch_questions,
+    generate_reports,
+    questions,
+    reportqa_command,
+    write_reports,
+)
 from tests.fakes import TOKEN, FakeBotApi  # noqa: E402
 
 _FIRST_CHAT = 50_000
-
-
-def _reportqa() -> str:
-    script = Path(sys.executable).with_name("reportqa")
-    return str(script) if script.exists() else "reportqa"
 
 
 def _answers(fake: FakeBotApi, after: int) -> dict[int, list[float]]:
@@ -77,7 +78,7 @@ def run(users: int, per_user: int, reports: int, seed: int) -> None:
                 "REPORTQA_TELEGRAM_RATE_LIMIT": "1000000",
             }
             started = time.perf_counter()
-            command = [_reportqa(), "serve"]
+            command = [*reportqa_command(), "serve"]
             process = subprocess.Popen(
                 command,
                 env=env,

@@ -7,7 +7,7 @@ tests must not change them (ask questions only; no reload or ingest).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from retrieval.model import Document
 from retrieval.readers import read_document
 from retrieval.structure import build_document
 from retrieval.tokenize import JiebaTokenizer
+from tests.fakes import FakeBotApi
 from tests.report_fixtures import ReportText, load_report, write_report_files
 
 BUNDLED_REPORT = BUNDLED_DOCS_DIR / "qingliu-2020-fazhi-report.txt"
@@ -130,3 +131,10 @@ def report() -> ReportText:
 def report_files(tmp_path_factory: pytest.TempPathFactory, report: ReportText) -> dict[str, Path]:
     """The report in every format (tests/report_fixtures.py), written once for the session."""
     return write_report_files(tmp_path_factory.mktemp("formats"), report)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotApi]:
+    """A fake Bot API serving on a free port of 127.0.0.1."""
+    with FakeBotApi().running() as api:
+        yield api

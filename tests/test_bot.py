@@ -7,7 +7,7 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,13 +138,6 @@ async def _running(settings: Settings, engine: Engine, fake: FakeBotApi) -> Asyn
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    """A fake Bot API serving on a free port."""
-    with FakeBotApi().running() as api:
-        yield api
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 import base64
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -54,12 +54,6 @@ def _service_settings(base: Settings, **changes: object) -> Settings:
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     root = tmp_path_factory.mktemp("service")
     return Engine.from_settings(_settings(_docs_folder(root), root / "data", "http://unused"))
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi().running() as api:
-        yield api
 
 
 @pytest.fixture

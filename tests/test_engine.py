@@ -9,6 +9,7 @@ import unicodedata
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -387,6 +388,22 @@ def test_facts_without_keyword_gives_every_figure_of_every_report(
 
 
 # --- ingest -------------------------------------------------------------------------------
+
+
+def test_an_upload_is_read_once(engine: Engine) -> None:
+    """The reload after an upload takes the upload's reading from the cache."""
+    read: list[str] = []
+    analyser = engine.analyser
+
+    def counting(name: str, *args: Any) -> Any:
+        read.append(name)
+        return analyser(name, *args)
+
+    engine.analyser = counting
+    report = engine.ingest(NINGHUA, NINGHUA_REPORT.encode("utf-8"))
+    assert read == [NINGHUA]
+    assert [f.cached for f in engine.load_result.files if f.path.name == NINGHUA] == [True]
+    assert report.document.title == NINGHUA_TITLE
 
 
 def test_a_good_upload_is_saved_and_answered(engine: Engine, docs: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import resource
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from retrieval.facts import extract_facts
 from retrieval.isolation import IsolatedReader
 from retrieval.library import analyse
 from retrieval.tokenize import JiebaTokenizer
+from scripts.benchmark import reportqa_command
 from tests.conftest import BUNDLED_REPORT
 from tests.hostile import deeply_nested_html, docx_bomb, pdf_with_pages, single_line_html
 
@@ -34,11 +34,6 @@ def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     single_line_html(folder / "one-line-50-MB.html")
     deeply_nested_html(folder / "nested-100000-deep.html")
     return folder
-
-
-def _reportqa() -> str:
-    script = Path(sys.executable).with_name("reportqa")
-    return str(script) if script.exists() else "reportqa"
 
 
 def test_each_hostile_file_is_one_failure_and_the_report_serves(
@@ -62,7 +57,7 @@ def test_the_process_stays_under_1_gb_with_the_hostile_files(
     hostile_folder: Path, tmp_path: Path
 ) -> None:
     finished = subprocess.run(
-        [_reportqa(), "ask", "--docs", str(hostile_folder), QUESTION],
+        [*reportqa_command(), "ask", "--docs", str(hostile_folder), QUESTION],
         env={"REPORTQA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,

@@ -7,22 +7,17 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from scripts.benchmark import reportqa_command
 from tests.fakes import TOKEN, FakeBotApi
 
 _SECRET_HALF = TOKEN.split(":", 1)[1]
 _WEBHOOK_SECRET = "webhook-secret-value-42"
-
-
-def _reportqa() -> str:
-    script = Path(sys.executable).with_name("reportqa")
-    return str(script) if script.exists() else "reportqa"
 
 
 def _env(tmp_path: Path, api_root: str, **settings: str) -> dict[str, str]:
@@ -39,7 +34,7 @@ def _env(tmp_path: Path, api_root: str, **settings: str) -> dict[str, str]:
 
 def _run(tmp_path: Path, api_root: str, **settings: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [_reportqa(), "serve"],
+        [*reportqa_command(), "serve"],
         env=_env(tmp_path, api_root, **settings),
         cwd=tmp_path,
         capture_output=True,
@@ -55,7 +50,7 @@ class _Served:
         self.log = tmp_path / "console.log"
         with self.log.open("w") as console:
             self.process = subprocess.Popen(
-                [_reportqa(), "serve"],
+                [*reportqa_command(), "serve"],
                 env=_env(tmp_path, api_root, **settings),
                 cwd=tmp_path,
                 stdout=console,
@@ -91,6 +86,22 @@ def _wait_for(condition: Callable[[], bool], timeout: float) -> None:
         time.sleep(0.05)
 
 
+def _free_port() -> int:
+    """A port nobody listens on (for now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answered(fake: FakeBotApi) -> str:
+    """Once the bot has started, ask it a question and return its answer's text."""
+    _wait_for(lambda: bool(fake.calls("setMyCommands")), 120)
+    mark = fake.mark()
+    fake.send_text("12345热线诉求有多少件？", 7)
+    _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
+    return str(fake.calls("sendMessage", mark)[0].params["text"])
+
+
 def test_a_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
     with FakeBotApi(token="123456:another-token-the-server-knows").running() as fake:
         finished = _run(tmp_path, fake.root)
@@ -116,10 +127,7 @@ def test_an_api_root_that_is_not_a_web_url_is_one_line(tmp_path: Path, root: str
 
 
 def test_a_refused_connection_is_retried_and_names_no_secret(tmp_path: Path) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    served = _Served(tmp_path, f"http://127.0.0.1:{port}", log_level="DEBUG")
+    served = _Served(tmp_path, f"http://127.0.0.1:{_free_port()}", log_level="DEBUG")
     _wait_for(lambda: "Connecting to the Bot API" in served.output(), 120)
     time.sleep(4)  # a few refused attempts
     assert served.process.poll() is None  # still waiting for the Bot API, not exited
@@ -132,10 +140,7 @@ def test_at_debug_level_the_token_is_never_logged(tmp_path: Path) -> None:
     with FakeBotApi().running() as fake:
         served = _Served(tmp_path, fake.root, log_level="DEBUG")
         try:
-            _wait_for(lambda: bool(fake.calls("setMyCommands")), 120)
-            mark = fake.mark()
-            fake.send_text("12345热线诉求有多少件？", 7)
-            _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
+            assert "3531件" in _answered(fake)
         finally:
             output = served.stop()
     assert "DEBUG" in output and "getUpdates" in output  # the debug lines were there
@@ -143,20 +148,14 @@ def test_at_debug_level_the_token_is_never_logged(tmp_path: Path) -> None:
 
 
 def test_the_bot_waits_for_an_api_down_at_start_then_serves(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     served = _Served(tmp_path, f"http://127.0.0.1:{port}")
     try:
         _wait_for(lambda: "Connecting to the Bot API" in served.output(), 120)
         time.sleep(10)  # the API is down for 10 s
         assert served.process.poll() is None
         with FakeBotApi(port=port).running() as fake:
-            _wait_for(lambda: bool(fake.calls("setMyCommands")), 60)
-            mark = fake.mark()
-            fake.send_text("12345热线诉求有多少件？", 7)
-            _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
-            assert "3531件" in fake.calls("sendMessage", mark)[0].params["text"]
+            assert "3531件" in _answered(fake)
     finally:
         output = served.stop()
     assert "Traceback" not in output
@@ -169,10 +168,7 @@ def test_502s_from_getme_and_deletewebhook_are_waited_out(tmp_path: Path) -> Non
                 fake.fail_next(method, "Bad Gateway", 502)
         served = _Served(tmp_path, fake.root)
         try:
-            _wait_for(lambda: bool(fake.calls("setMyCommands")), 120)
-            mark = fake.mark()
-            fake.send_text("12345热线诉求有多少件？", 7)
-            _wait_for(lambda: bool(fake.calls("sendMessage", mark)), 60)
+            assert "3531件" in _answered(fake)
         finally:
             output = served.stop()
     assert served.process.returncode == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from collections.abc import Iterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,12 +12,6 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 
 from botkit.transport import AiohttpRequest
 from tests.fakes import TOKEN, FakeBotApi
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi().running() as api:
-        yield api
 
 
 def _bot(fake: FakeBotApi, pool_size: int = 4, timeout: float = 5.0) -> Bot:
