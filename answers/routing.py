@@ -68,7 +68,7 @@ class Router:
         question = question.translate(_BRACKETS)
         for number in self.doc_numbers:
             question = question.replace(number, " ")
-        for place in sorted(self.places, key=len, reverse=True):
+        for place in sorted(self.places, key=lambda p: (-len(p), p)):
             question = question.replace(place, " ")
         return question
 

@@ -73,7 +73,10 @@ def unknown_places(words: Sequence[str], known: Iterable[str]) -> list[str]:
         if name in known or stem in known or any(k in name for k in known if len(k) >= 2):
             continue
         found.append(name)
-    return list(dict.fromkeys(found))
+    # A character cut onto a name (问下将乐县 → 下将 + 乐县) leaves a longer name ending
+    # in the real one: the real one is named alone.
+    unique = list(dict.fromkeys(found))
+    return [n for n in unique if not any(o != n and n.endswith(o) for o in unique)]
 
 
 def asked_years(text: str) -> tuple[str, ...]:

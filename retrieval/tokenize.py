@@ -83,7 +83,10 @@ class JiebaTokenizer:
         segmenter = jieba.Tokenizer()
         with self._user_dict.open("rb") as handle:  # jieba leaves a path's file open
             segmenter.load_userdict(handle)
-        for word in self.question_words:
+        # Sorted: add_word gives a word a frequency from the words added before it, so
+        # a set's order (which changes with each process's hash seed) would cut the same
+        # text differently in the reader's process and in the bot's.
+        for word in sorted(self.question_words):
             if len(word) > 1:
                 # Cut as one word (哪天, not 哪 + 天) so the whole of it is dropped.
                 segmenter.add_word(word)

@@ -55,6 +55,7 @@ def test_small_talk(message: str, kind: str) -> None:
         (["两个", "县", "哪个", "高"], []),
         (["城区", "开办", "企业"], []),
         (["清流县", "诉求"], []),  # a loaded place
+        (["想", "问", "下将", "乐县", "将乐县", "的"], ["将乐县"]),  # a character cut onto it
     ],
 )
 def test_unknown_places(words: list[str], expected: list[str]) -> None:

@@ -231,3 +231,29 @@ def test_a_year_is_one_term_even_when_glued_or_spaced(
     tokenizer: JiebaTokenizer, text: str, expected: list[str]
 ) -> None:
     assert tokenizer(text) == expected
+
+
+def test_terms_do_not_depend_on_the_hash_seed() -> None:
+    # The reader's worker and the bot are separate processes with their own hash seeds;
+    # one text must be cut alike in both.
+    import subprocess
+    import sys
+
+    script = (
+        "from retrieval.tokenize import JiebaTokenizer; t = JiebaTokenizer();"
+        "print(t.words('想问下将乐县现在办不动产一般登记，发证平均要用几天？'));"
+        "print(t('哪天发布的报告，咋样办理，怎么申请'))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(1, 7)
+    }
+    assert len(outputs) == 1
