@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from answers.cells import cell_sentence, choose_cell
-from answers.concepts import Concept, adjacent_pairs, read_concepts
-from answers.figure_fit import best_figure, plain_number, with_qualifier
+from answers.concepts import Concept, SpanCoverage, adjacent_pairs, read_concepts
+from answers.figure_fit import FigureFits, plain_number, with_qualifier
 from answers.intent import Intent, read_intent
 from answers.model import Answer, Citation, ShortAnswer
 from answers.routing import Router
@@ -38,6 +38,9 @@ _TRAILING = "，,；;、 "
 
 _FIGURE_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 
+
+# A passage's terms, their starts and their ends, in the order of their starts.
+_Located = tuple[list[str], list[int], list[int]]
 
 # The reports a question is answered from: doc ids, or None for every loaded report.
 Scope = frozenset[str] | None
@@ -87,7 +90,7 @@ class Composer:
         self.index = index
         self.facts = facts
         # Plain dicts: a lost race between threads only recomputes an entry.
-        self._located_cache: dict[int, list[tuple[str, int, int]]] = {}
+        self._located_cache: dict[int, _Located] = {}
         self._label_cache: dict[str, frozenset[str]] = {}
         self._spans_cache: dict[tuple[int, bool], list[Span]] = {}
         self.by_number: dict[str, list[Fact]] = {}
@@ -252,16 +255,21 @@ class Composer:
                 return year
         return ""
 
-    def _located(self, row: int) -> list[tuple[str, int, int]]:
-        """A passage's terms with their offsets, tokenized once per passage."""
+    def _located(self, row: int) -> _Located:
+        """A passage's terms with their starts and ends, tokenized once per passage."""
         located = self._located_cache.get(row)
         if located is None:
             # Sorted by start so a span's terms are a slice found by bisection; an index
             # built with its terms' offsets spares tokenizing the passage again.
-            located = self.index.located(row)
-            if located is None:
+            found = self.index.located(row)
+            if found is None:
                 text = self.index.passages[row].text
-                located = sorted(self.tokenizer.located(text), key=lambda t: t[1])
+                found = sorted(self.tokenizer.located(text), key=lambda t: t[1])
+            located = (
+                [t for t, _, _ in found],
+                [start for _, start, _ in found],
+                [end for _, _, end in found],
+            )
             if len(self._located_cache) >= _CACHE_SIZE:
                 self._located_cache.clear()
             self._located_cache[row] = located
@@ -298,12 +306,14 @@ class Composer:
         total = sum(c.weight for c in concepts) or 1.0
         passage_terms = set(self.index.terms[hit.index])
         text = hit.passage.text
-        passage_cover = sum(c.weight * c.coverage(passage_terms, text) for c in concepts) / total
+        covered = [c.coverage(passage_terms, text) for c in concepts]
+        pairs = list(zip(concepts, covered, strict=True))
+        passage_cover = sum(c.weight * cover for c, cover in pairs) / total
         # Confidence also asks how much of what the question names (its nouns) is there:
         # a question that names two things and finds one (城区 + 面积) is not covered.
-        nouns = [c for c in concepts if c.topical] or concepts
-        noun_cover = sum(c.idf * c.coverage(passage_terms, text) for c in nouns) / (
-            sum(c.idf for c in nouns) or 1.0
+        nouns = [(c, cover) for c, cover in pairs if c.topical] or pairs
+        noun_cover = sum(c.idf * cover for c, cover in nouns) / (
+            sum(c.idf for c, _ in nouns) or 1.0
         )
         confidence = (passage_cover + noun_cover) / 2
         facts = self.facts[hit.index]
@@ -332,8 +342,10 @@ class Composer:
             return self._choose_cell(
                 hit, concepts, intent, facts, top_score, passage_cover, confidence
             )
-        located = self._located(hit.index)
-        starts = [start for _, start, _ in located]
+        # A year is said once at the head of a sentence or paragraph, not in each clause:
+        # the passage and the figure's qualifier answer for it, so it counts whole.
+        coverage = SpanCoverage(concepts, covered, self._located(hit.index), text)
+        fits = FigureFits(intent, label_fit)
         metadata = hit.passage.section_path == (METADATA_SECTION,)
         best: tuple[float, Span, Fact | None] | None = None
         spans = self._spans(hit.index, intent.wants_figure)
@@ -352,25 +364,22 @@ class Composer:
             if metadata:
                 # A header field is asked for by its name (文号, 发布机构): the name is
                 # what the question covers, the value is the answer.
-                span_terms = set(self._label_terms(span.text.partition("：")[0]))
-            else:
-                first, last = bisect_left(starts, span.start), bisect_left(starts, span.end)
-                span_terms = {t for t, _, end in located[first:last] if end <= span.end}
-            # A year is said once at the head of a sentence or paragraph, not in each
-            # clause: the passage and the figure's qualifier answer for it.
-            cover = (
-                sum(
-                    c.weight * (1.0 if c.year else c.coverage(span_terms, span.text))
-                    for c in concepts
+                terms = set(self._label_terms(span.text.partition("：")[0]))
+                cover = (
+                    sum(
+                        c.weight * (1.0 if c.year else c.coverage(terms, span.text))
+                        for c in concepts
+                    )
+                    / total
                 )
-                / total
-            )
+            else:
+                cover = coverage.weighted(span.start, span.end, span.text) / total
             # A clause inherits some of its passage's subject (县公证处… 全年办理…1846件).
             cover = (1 - _CONTEXT_SHARE) * cover + _CONTEXT_SHARE * passage_cover
             inside = by_start[
                 bisect_left(fact_starts, span.start) : bisect_left(fact_starts, span.end)
             ]
-            figure, fit = best_figure(inside, span, intent, label_fit)
+            figure, fit = fits.best(inside, span)
             # Shorter spans win ties, the more so for a figure, answered by its clause.
             value = cover - len(span.text) / 4000
             if intent.wants_figure:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -58,6 +59,87 @@ class Concept:
                 if best >= 1.0:
                     break
         return best
+
+
+# How a concept is looked for in a span: a word to find in its text, a pattern, and the
+# options as the bits of their words with their credit.
+_Plan = tuple[str, re.Pattern[str] | None, tuple[tuple[int, float], ...]]
+
+
+class SpanCoverage:
+    """The coverage of a question's concepts in the spans of one passage.
+
+    Equal to `Concept.coverage` of each span's terms and text, computed with the words
+    the concepts look for as bits: a passage's spans share its terms, and only the words
+    some concept looks for can change a coverage. A concept the passage lacks is never
+    looked for in its spans (a span holds no more than its passage).
+    """
+
+    def __init__(
+        self,
+        concepts: Sequence[Concept],
+        passage_cover: Sequence[float],
+        located: tuple[Sequence[str], Sequence[int], Sequence[int]],
+        text: str,
+    ) -> None:
+        bits: dict[str, int] = {}
+        for concept, cover in zip(concepts, passage_cover, strict=True):
+            if cover and not concept.year:
+                for option, _ in concept.options:
+                    for term in option:
+                        bits.setdefault(term, 1 << len(bits))
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._bits: list[int] = []
+        for term, start, end in zip(*located, strict=True):
+            bit = bits.get(term)
+            if bit:
+                self._starts.append(start)
+                self._ends.append(end)
+                self._bits.append(bit)
+        # Per concept in order: its weight, and how to weigh it (None: it counts whole,
+        # a year; else the word to find in the text, the pattern, and the options as bits).
+        self._plans: list[tuple[float, _Plan | None]] = []
+        for concept, cover in zip(concepts, passage_cover, strict=True):
+            if concept.year:
+                self._plans.append((concept.weight, None))
+            elif cover:
+                word = concept.options[0][0]
+                literal = word[0] if len(word) == 1 and len(word[0]) > 1 else ""
+                found = concept.gapped is not None and concept.gapped.search(text) is not None
+                options = tuple(
+                    (sum(bits[t] for t in set(option)), credit)
+                    for option, credit in concept.options
+                )
+                plan = (literal, concept.gapped if found else None, options)
+                self._plans.append((concept.weight, plan))
+
+    def weighted(self, start: int, end: int, text: str) -> float:
+        """The weighted sum of the concepts' coverage in the span `text` (start to end),
+        a year counting whole."""
+        first, last = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        held = 0
+        for n in range(first, last):
+            if self._ends[n] <= end:
+                held |= self._bits[n]
+        total = 0.0
+        for weight, plan in self._plans:
+            if plan is None:
+                total += weight
+                continue
+            literal, gapped, options = plan
+            if (literal and literal in text) or (gapped is not None and gapped.search(text)):
+                total += weight
+                continue
+            best = 0.0
+            for mask, credit in options:
+                if credit > best and held & mask == mask:
+                    best = credit
+                    if best >= 1.0:
+                        break
+            if best:
+                total += weight * best
+        return total
 
 
 def read_concepts(

@@ -32,13 +32,40 @@ def best_figure(
     facts: Sequence[Fact], span: Span, intent: Intent, label_fit: Callable[[Fact], float]
 ) -> tuple[Fact | None, float]:
     """The figure in a span that best fits what the question asks, and how well (0 to 1)."""
-    if intent.kinds == {"person"}:
-        return None, 0.0  # a name is not a figure: nothing to bold
-    best: tuple[float, Fact | None] = (0.0, None)
-    units = intent.units()
-    for fact in facts:
-        if fact.start < span.start or fact.end > span.end:
-            continue
+    fits = FigureFits(intent, label_fit)
+    return fits.best(facts, span)
+
+
+class FigureFits:
+    """How well each figure fits a question, worked out once per figure: the clauses of a
+    passage share their figures."""
+
+    def __init__(self, intent: Intent, label_fit: Callable[[Fact], float]) -> None:
+        self.intent = intent
+        self.label_fit = label_fit
+        self._units = intent.units()
+        self._fits: dict[int, float | None] = {}
+
+    def best(self, facts: Sequence[Fact], span: Span) -> tuple[Fact | None, float]:
+        """The figure in `span` that fits best (the first of equals), and how well."""
+        if not facts or self.intent.kinds == {"person"}:
+            return None, 0.0  # a name is not a figure: nothing to bold
+        best: tuple[float, Fact | None] = (0.0, None)
+        for fact in facts:
+            if fact.start < span.start or fact.end > span.end:
+                continue
+            key = id(fact)
+            if key in self._fits:
+                fit = self._fits[key]
+            else:
+                fit = self._fits[key] = self._fit(fact)
+            if fit is not None and fit > best[0]:
+                best = (fit, fact)
+        return best[1], min(best[0], 1.0)
+
+    def _fit(self, fact: Fact) -> float | None:
+        """How well a figure fits, or None when it cannot answer."""
+        intent, units = self.intent, self._units
         fit = 0.3
         if any(
             plain_number(n) in map(plain_number, _NUMBERS.findall(fact.raw))
@@ -53,7 +80,7 @@ def best_figure(
             fit += 0.15  # a bare number (a table cell) may be the quantity asked for
         elif fact.kind in ("date", "period"):
             if intent.kinds:
-                continue  # 学了几次: a count, never the date beside it
+                return None  # 学了几次: a count, never the date beside it
             fit -= 0.3  # 诉求是多少 asks a quantity; a date is not one
         elif not intent.kinds and fact.kind == "span":
             fit -= 0.3  # nor is 7×24小时
@@ -68,7 +95,7 @@ def best_figure(
             if counts(fact, intent.counted):
                 fit += 0.3
             elif intent.unit_fits(fact.unit) is None:
-                continue
+                return None
             else:
                 fit -= 0.3
         if intent.years and fact.qualifier:
@@ -85,21 +112,19 @@ def best_figure(
         # Among figures that fit alike, the one whose label names what is asked wins; a
         # figure whose label shares nothing with the question counts a different thing
         # (办结率100% beside 满意度) and is not shown as the answer.
-        named = label_fit(fact)
+        named = self.label_fit(fact)
         # Only counts and rates come many to a clause; an area, a duration or an amount
         # of the kind asked for is the answer whatever its label says.
         distinctive = fact.kind in intent.kinds and fact.kind not in ("count", "percent")
         excused = intent.numbers or intent.about_document or unit_fits or distinctive
         if named == 0 and not excused:
-            continue
+            return None
         fit += 0.2 * named
         if intent.head and not intent.counted and intent.head in fact.label:
             # 废止了多少件: the figure labelled 废止, not 清理文件 before it. A noun after
             # the question word (承办了多少件提案) says more, and decides above.
             fit += 0.25
-        if fit > best[0]:
-            best = (fit, fact)
-    return best[1], min(best[0], 1.0)
+        return fit
 
 
 def with_qualifier(text: str, span: Span, figure: Fact | None) -> Span:
